@@ -1,0 +1,198 @@
+//! pweval: a WebAssembly-to-WebAssembly partial evaluator.
+//!
+//! Give it an interpreter compiled to Wasm whose memory snapshot holds
+//! specialization requests (see `include/weval.h`), and it appends, for each
+//! request, a version of the requested function specialized to the request's
+//! constant arguments, and points the request's result slot at it.
+//!
+//! ```no_run
+//! let input = std::fs::read("interp.snapshot.wasm")?;
+//! let output = pweval::process(&input, &pweval::Options::default())?;
+//! for line in &output.report.diagnostics {
+//!     eprintln!("{line}");
+//! }
+//! std::fs::write("interp.pweval.wasm", &output.wasm)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The pipeline, top to bottom, is [`process`].
+
+pub mod error;
+pub mod intrinsics;
+pub mod ir;
+pub mod module;
+pub mod report;
+pub mod requests;
+pub mod snapshot;
+pub mod specialize;
+
+use std::collections::{BTreeMap, HashMap};
+
+pub use error::{Diagnostic, Error, Result, Severity};
+pub use report::{Outcome, Report, RequestReport};
+pub use snapshot::WizenOptions;
+
+use intrinsics::ImportClass;
+use module::parse::ModuleInfo;
+use module::rewrite::{self, NewFunc, Plan};
+
+/// What to do. `Default` gives the command line's defaults.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Pre-initialise the input with Wizer first (`-w`).
+    pub wizen: Option<WizenOptions>,
+    /// Fail (no output) when any request could not be specialized.
+    pub strict: bool,
+    /// Keep the IR text of every specialized function in the report.
+    pub dump_ir: bool,
+    /// Re-encode every section even when nothing in it changes (tests).
+    pub rewrite_all: bool,
+}
+
+/// The output module and what happened.
+#[derive(Clone, Debug)]
+pub struct Output {
+    pub wasm: Vec<u8>,
+    pub report: Report,
+}
+
+/// Run pweval on `input` (a binary module, or `.wat` text).
+pub fn process(input: &[u8], options: &Options) -> Result<Output> {
+    let text_or_binary = wat::parse_bytes(input).map_err(|e| Error::BadInput {
+        message: format!("cannot parse the input as Wasm text: {e}"),
+        offset: None,
+    })?;
+    let mut bytes = text_or_binary.into_owned();
+    if let Some(wizen) = &options.wizen {
+        bytes = snapshot::wizen(&bytes, wizen)?;
+    }
+    let info = ModuleInfo::parse(&bytes)?;
+    let mut report = Report::default();
+
+    // 1. Intrinsic imports: recognised ones are removed from the output.
+    let mut plan = Plan { rewrite_all: options.rewrite_all, ..Plan::default() };
+    let mut intrinsics = HashMap::new();
+    for (func, class) in intrinsics::classify_imports(&info) {
+        match class {
+            ImportClass::Intrinsic(i) => {
+                plan.remove_imports.insert(func, i);
+                intrinsics.insert(func, i);
+            }
+            ImportClass::Unrecognised(why) => {
+                report.diagnostics.push(Diagnostic::warning("", why));
+            }
+        }
+    }
+
+    // 2. Requests in the snapshot.
+    let list = requests::find_requests(&info);
+    report.diagnostics.extend(list.diagnostics.iter().cloned());
+    report.skipped += list.skipped;
+
+    // 3. Answer each request.
+    let ir = if list.requests.is_empty() {
+        None
+    } else {
+        match ir::IrModule::new(&info) {
+            Ok(ir) => Some(ir),
+            Err(why) => {
+                report.diagnostics.push(Diagnostic::warning("all requests", why));
+                None
+            }
+        }
+    };
+    let mut answered: Vec<(usize, u64)> = Vec::new();
+    for request in &list.requests {
+        let start = std::time::Instant::now();
+        let type_index = info.func_types[request.func as usize];
+        let result = match &ir {
+            Some(ir) => {
+                let cx = specialize::Context { ir, intrinsics: &intrinsics, want_ir_text: options.dump_ir };
+                specialize::specialize(&cx, request, type_index)
+            }
+            None => Err("the module could not be lifted into the IR".to_string()),
+        };
+        let mut entry = RequestReport {
+            subject: request.subject.clone(),
+            user_id: request.user_id,
+            function: info.func_display_name(request.func),
+            outcome: Outcome::Skipped(String::new()),
+            output_bytes: 0,
+            micros: 0,
+            ir_text: None,
+        };
+        match result {
+            Ok(done) => {
+                entry.output_bytes = done.body.len();
+                entry.ir_text = done.ir_text;
+                entry.outcome = Outcome::Specialized;
+                answered.push((plan.new_funcs.len(), request.result_slot));
+                plan.new_funcs.push(NewFunc {
+                    type_index: done.type_index,
+                    body: done.body,
+                    name: format!("{}.pweval.{}", info.func_display_name(request.func), request.user_id),
+                });
+            }
+            Err(why) => {
+                report.diagnostics.push(Diagnostic::warning(
+                    &request.subject,
+                    format!("{why}; the guest keeps using the generic function"),
+                ));
+                report.skipped += 1;
+                entry.outcome = Outcome::Skipped(why);
+            }
+        }
+        entry.micros = start.elapsed().as_micros() as u64;
+        report.requests.push(entry);
+    }
+
+    // 4. Memory patches: result slots, the flag, the unlinked list.
+    if !answered.is_empty() && rewrite::first_new_slot(&info).is_none() {
+        return Err(Error::Unsupported(
+            "specialized functions must be placed in table 0, but it is missing, imported or \
+             64-bit"
+                .into(),
+        ));
+    }
+    let first_slot = rewrite::first_new_slot(&info).unwrap_or(0);
+    let mut patches: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+    for &(k, slot_addr) in &answered {
+        patches.insert(slot_addr, (first_slot + k as u32).to_le_bytes().to_vec());
+    }
+    if let Some(head) = list.head_addr {
+        if !list.requests.is_empty() || list.skipped > 0 {
+            patches.insert(head, 0u32.to_le_bytes().to_vec());
+        }
+    }
+    if let Some(flag) = list.flag_addr {
+        patches.insert(flag, vec![1]);
+    }
+    plan.patches = patches.into_iter().collect();
+
+    // 5. Write and validate.
+    let (wasm, _layout) = rewrite::emit(&info, &plan)?;
+    validate_output(&wasm, &info)?;
+    report.removed_intrinsics = plan.remove_imports.len();
+    report.unchanged = wasm == bytes;
+    if options.strict && report.skipped > 0 {
+        return Err(Error::Strict { skipped: report.skipped });
+    }
+    Ok(Output { wasm, report })
+}
+
+/// **Invariant:** no module leaves pweval without passing this check.
+fn validate_output(wasm: &[u8], info: &ModuleInfo<'_>) -> Result<()> {
+    wasmparser::Validator::new_with_features(info.features)
+        .validate_all(wasm)
+        .map(|_| ())
+        .map_err(|e| Error::InvalidOutput { message: e.message().to_string(), offset: e.offset() })
+}
+
+/// List the requests in `input` without specializing anything.
+pub fn list_requests(input: &[u8]) -> Result<(Vec<requests::Request>, Vec<Diagnostic>)> {
+    let bytes = wat::parse_bytes(input)
+        .map_err(|e| Error::BadInput { message: format!("cannot parse the input: {e}"), offset: None })?;
+    let info = ModuleInfo::parse(&bytes)?;
+    let list = requests::find_requests(&info);
+    Ok((list.requests, list.diagnostics))
+}

@@ -1,0 +1,203 @@
+//! The `pweval` command line: a thin shell over the library.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// pweval: specialize a Wasm interpreter to the bytecode in its memory
+/// snapshot (a WebAssembly partial evaluator, compatible with weval guests).
+///
+/// Reads a module whose memory holds specialization requests (filed by the
+/// guest through include/weval.h), appends a specialized function for each
+/// request and points the request's result slot at it. A module without
+/// requests comes out unchanged. Every output is validated before it is
+/// written, and it is written atomically.
+#[derive(Parser, Debug)]
+#[command(name = "pweval", version, max_term_width = 100)]
+struct Cli {
+    /// Input module (.wasm, or .wat text).
+    #[arg(short = 'i', long = "input", value_name = "FILE")]
+    input: PathBuf,
+
+    /// Output module; `-` writes to standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE", required_unless_present = "list_requests")]
+    output: Option<PathBuf>,
+
+    /// Pre-initialise the input with Wizer first: run its init function and
+    /// specialize the resulting snapshot.
+    #[arg(short = 'w', long = "wizen")]
+    wizen: bool,
+
+    /// With -w: the init function's export name [default: wizer-initialize,
+    /// then wizer.initialize].
+    #[arg(long = "init-func", value_name = "NAME", requires = "wizen")]
+    init_func: Option<String>,
+
+    /// With -w: let the init function read HOST as GUEST (default: the same
+    /// path). Repeatable.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]", requires = "wizen")]
+    dirs: Vec<String>,
+
+    /// With -w: keep exporting the init function in the output.
+    #[arg(long = "keep-init-func", requires = "wizen")]
+    keep_init_func: bool,
+
+    /// Exit with status 1, writing nothing, if any request cannot be
+    /// specialized (by default such a request falls back to the generic
+    /// function with a warning).
+    #[arg(long)]
+    strict: bool,
+
+    /// Print per-request statistics.
+    #[arg(long)]
+    stats: bool,
+
+    /// Write each specialized function's IR as text into DIR.
+    #[arg(long = "dump-ir", value_name = "DIR")]
+    dump_ir: Option<PathBuf>,
+
+    /// Print the requests found in the input and exit without writing.
+    #[arg(long = "list-requests")]
+    list_requests: bool,
+
+    /// Allow the output path to be the input path.
+    #[arg(long)]
+    force: bool,
+
+    /// Re-encode every section even when unchanged (for testing pweval).
+    #[arg(long, hide = true)]
+    rewrite_all: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), String> {
+    let input = std::fs::read(&cli.input)
+        .map_err(|e| format!("cannot read input file {}: {e}", cli.input.display()))?;
+    if cli.list_requests {
+        return list(&input);
+    }
+    let Some(output_path) = &cli.output else {
+        return Err("no output file given (use -o FILE, or -o - for standard output)".into());
+    };
+    if output_path != Path::new("-") && !cli.force && same_file(&cli.input, output_path) {
+        return Err(format!(
+            "the output {} is the input file; pass --force to overwrite it",
+            output_path.display()
+        ));
+    }
+    let wizen = cli.wizen.then(|| pweval::WizenOptions {
+        init_func: cli.init_func.clone(),
+        dirs: cli.dirs.iter().map(|d| parse_dir(d)).collect(),
+        keep_init_func: cli.keep_init_func,
+    });
+    let options = pweval::Options {
+        wizen,
+        strict: cli.strict,
+        dump_ir: cli.dump_ir.is_some(),
+        rewrite_all: cli.rewrite_all,
+    };
+    let result = pweval::process(&input, &options);
+    let output = match result {
+        Ok(output) => output,
+        Err(e) => return Err(e.to_string()),
+    };
+    for line in &output.report.diagnostics {
+        eprintln!("{line}");
+    }
+    if cli.stats {
+        eprint!("{}", output.report.stats());
+    }
+    if let Some(dir) = &cli.dump_ir {
+        dump_ir(dir, &output.report)?;
+    }
+    write_output(output_path, &output.wasm)?;
+    eprintln!("{}", output.report.summary());
+    Ok(())
+}
+
+fn parse_dir(spec: &str) -> (PathBuf, String) {
+    match spec.split_once("::") {
+        Some((host, guest)) => (PathBuf::from(host), guest.to_string()),
+        None => (PathBuf::from(spec), spec.to_string()),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn list(input: &[u8]) -> Result<(), String> {
+    let (requests, diagnostics) = pweval::list_requests(input).map_err(|e| e.to_string())?;
+    for d in &diagnostics {
+        eprintln!("{d}");
+    }
+    println!("{} request(s)", requests.len());
+    for r in &requests {
+        println!("{}: result slot {:#x}", r.subject, r.result_slot);
+        for (i, g) in r.globals.iter().enumerate() {
+            println!("  global {i}: {g:?}");
+        }
+        for (i, a) in r.args.iter().enumerate() {
+            let text = match a {
+                pweval::requests::ArgSpec::Runtime => "runtime".to_string(),
+                pweval::requests::ArgSpec::Const(pweval::requests::ConstArg::Buffer { addr, bytes }) => {
+                    format!("constant memory, {} bytes at {addr:#x}", bytes.len())
+                }
+                pweval::requests::ArgSpec::Const(c) => format!("constant {c:?}"),
+            };
+            println!("  arg {i}: {text}");
+        }
+        println!("  would be: specialized (falls back to the generic function on failure)");
+    }
+    Ok(())
+}
+
+fn dump_ir(dir: &Path, report: &pweval::Report) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for r in &report.requests {
+        if let Some(text) = &r.ir_text {
+            let path = dir.join(format!("{}.{}.ir", r.function, r.user_id));
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Write to a temporary file beside the target and rename it into place, so
+/// the output is either complete or absent.
+fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if path == Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(bytes)
+            .and_then(|_| out.flush())
+            .map_err(|e| format!("cannot write to standard output: {e}"));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.pweval-{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("cannot write output file {}: {e}", path.display()));
+    }
+    Ok(())
+}

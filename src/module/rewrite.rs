@@ -1,0 +1,575 @@
+//! Emit the output module: the input's sections in order, copied byte for
+//! byte wherever nothing in them has to change, re-encoded (wasm-encoder's
+//! `Reencode`) where an index moved, plus what pweval adds.
+//!
+//! What can change, and why:
+//! - recognised `"weval"` imports are removed: every function index after
+//!   them shifts down, calls to them become their generic instruction
+//!   sequence, and any other reference (`ref.func`, element, export) points
+//!   at a small stub function appended to the module;
+//! - new functions (specialized bodies) are appended, placed in table 0 by a
+//!   new active element segment, growing the table's limits to fit;
+//! - memory patches (request result slots, the "is specialized" flag, the
+//!   unlinked request list) become small active data segments appended after
+//!   the snapshot's own, so they win at instantiation.
+//!
+//! **Invariant:** with an empty [`Plan`], the output is the input, byte for
+//! byte.
+
+use std::collections::BTreeMap;
+
+use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasm_encoder::{
+    CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, Elements,
+    ExportSection, FunctionSection, GlobalSection, ImportSection, Instruction, NameMap,
+    NameSection, RawSection, StartSection, TableSection,
+};
+use wasmparser::FuncType;
+
+use super::parse::ModuleInfo;
+use crate::error::{Error, Result};
+use crate::intrinsics::{generic, Intrinsic};
+
+/// A function to append: its body is encoded in the *input's* function
+/// index space and is renumbered like every other body.
+#[derive(Clone, Debug)]
+pub struct NewFunc {
+    pub type_index: u32,
+    /// A complete encoded body (locals and code, as in a code section entry).
+    pub body: Vec<u8>,
+    pub name: String,
+}
+
+/// Everything the output differs in from the input.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// Function imports to remove, by function index.
+    pub remove_imports: BTreeMap<u32, Intrinsic>,
+    /// Functions to append; each also gets a slot in table 0.
+    pub new_funcs: Vec<NewFunc>,
+    /// Bytes to write into memory 0 at instantiation: (address, bytes).
+    pub patches: Vec<(u64, Vec<u8>)>,
+    /// Re-encode every section even when nothing in it changes; used by
+    /// tests to exercise the re-encoder on every input.
+    pub rewrite_all: bool,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.remove_imports.is_empty()
+            && self.new_funcs.is_empty()
+            && self.patches.is_empty()
+            && !self.rewrite_all
+    }
+}
+
+/// Where things landed in the output.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    /// Output table-0 slot of each new function, in `Plan::new_funcs` order.
+    pub new_func_slots: Vec<u32>,
+}
+
+/// Table-0 slot the first new function will get (the table's current size).
+pub fn first_new_slot(info: &ModuleInfo<'_>) -> Option<u32> {
+    let table = info.tables.first()?;
+    if info.num_imported_tables > 0 || table.table64 {
+        return None;
+    }
+    u32::try_from(table.initial).ok()
+}
+
+/// The index renumbering, usable as a wasm-encoder re-encoder.
+struct Renumber<'p> {
+    /// Old function index -> new function index.
+    func_map: Vec<u32>,
+    removed: &'p BTreeMap<u32, Intrinsic>,
+}
+
+impl Reencode for Renumber<'_> {
+    type Error = Error;
+    fn function_index(&mut self, func: u32) -> Result<u32, wasm_encoder::reencode::Error<Error>> {
+        self.func_map.get(func as usize).copied().ok_or_else(|| {
+            wasm_encoder::reencode::Error::UserError(Error::Other(format!(
+                "function index {func} out of range"
+            )))
+        })
+    }
+}
+
+fn reencode_err(err: wasm_encoder::reencode::Error<Error>) -> Error {
+    match err {
+        wasm_encoder::reencode::Error::UserError(e) => e,
+        wasm_encoder::reencode::Error::ParseError(e) => e.into(),
+        other => Error::Other(format!("re-encoding failed: {other}")),
+    }
+}
+
+/// Section order positions, for inserting a section the input lacks.
+fn order_rank(id: u8) -> u8 {
+    match id {
+        1 => 0,   // type
+        2 => 1,   // import
+        3 => 2,   // function
+        4 => 3,   // table
+        5 => 4,   // memory
+        13 => 5,  // tag
+        6 => 6,   // global
+        7 => 7,   // export
+        8 => 8,   // start
+        9 => 9,   // element
+        12 => 10, // data count
+        10 => 11, // code
+        11 => 12, // data
+        _ => 13,
+    }
+}
+
+pub fn emit(info: &ModuleInfo<'_>, plan: &Plan) -> Result<(Vec<u8>, Layout)> {
+    if plan.is_empty() {
+        return Ok((info.bytes.to_vec(), Layout::default()));
+    }
+    Emitter::new(info, plan)?.run()
+}
+
+struct Emitter<'a, 'p> {
+    info: &'p ModuleInfo<'a>,
+    plan: &'p Plan,
+    renumber: Renumber<'p>,
+    /// Whether any function index changed (then every body is re-encoded).
+    renumbered: bool,
+    /// Removed intrinsics in stub order: (old index, intrinsic).
+    stubs: Vec<(u32, Intrinsic)>,
+    /// New index of the first appended function (stubs, then new funcs).
+    first_appended: u32,
+    first_slot: u32,
+    has_memory32: bool,
+    out: wasm_encoder::Module,
+    /// Sections the input lacks but the output needs, by section id.
+    missing: Vec<u8>,
+}
+
+impl<'a, 'p> Emitter<'a, 'p> {
+    fn new(info: &'p ModuleInfo<'a>, plan: &'p Plan) -> Result<Self> {
+        let num_funcs = info.num_funcs();
+        let removed = plan.remove_imports.len() as u32;
+        let num_kept_imports = info.num_imported_funcs - removed;
+        let num_defined = num_funcs - info.num_imported_funcs;
+        let first_appended = num_kept_imports + num_defined;
+        let stubs: Vec<(u32, Intrinsic)> =
+            plan.remove_imports.iter().map(|(&f, &i)| (f, i)).collect();
+        let mut func_map = Vec::with_capacity(num_funcs as usize);
+        let mut removed_before = 0u32;
+        for old in 0..num_funcs {
+            if plan.remove_imports.contains_key(&old) {
+                let stub = stubs.iter().position(|&(f, _)| f == old).unwrap_or(0) as u32;
+                func_map.push(first_appended + stub);
+                removed_before += 1;
+            } else {
+                func_map.push(old - removed_before);
+            }
+        }
+        let first_slot = if plan.new_funcs.is_empty() {
+            0
+        } else {
+            first_new_slot(info).ok_or_else(|| {
+                Error::Unsupported(
+                    "new functions need a defined 32-bit table 0 to be placed in".into(),
+                )
+            })?
+        };
+        let has_memory32 = info.memories.first().is_some_and(|m| !m.memory64);
+        let present = |id: u8| info.sections.iter().any(|s| s.id == id);
+        let mut missing = Vec::new();
+        let appends_funcs = !stubs.is_empty() || !plan.new_funcs.is_empty();
+        if appends_funcs && !present(3) {
+            missing.push(3);
+        }
+        if !plan.new_funcs.is_empty() && !present(9) {
+            missing.push(9);
+        }
+        if appends_funcs && !present(10) {
+            missing.push(10);
+        }
+        if !plan.patches.is_empty() && !present(11) {
+            missing.push(11);
+        }
+        Ok(Emitter {
+            info,
+            plan,
+            renumber: Renumber { func_map, removed: &plan.remove_imports },
+            renumbered: removed > 0,
+            stubs,
+            first_appended,
+            first_slot,
+            has_memory32,
+            out: wasm_encoder::Module::new(),
+            missing,
+        })
+    }
+
+    fn run(mut self) -> Result<(Vec<u8>, Layout)> {
+        let info = self.info;
+        for section in &info.sections {
+            let rank = order_rank(section.id);
+            if section.id != 0 {
+                self.emit_missing_before(rank)?;
+            }
+            self.emit_section(section.id, section.contents.clone())?;
+        }
+        self.emit_missing_before(u8::MAX)?;
+        let layout = Layout {
+            new_func_slots: (0..self.plan.new_funcs.len() as u32)
+                .map(|k| self.first_slot + k)
+                .collect(),
+        };
+        Ok((self.out.finish(), layout))
+    }
+
+    fn emit_missing_before(&mut self, rank: u8) -> Result<()> {
+        while let Some(pos) = self.missing.iter().position(|&id| order_rank(id) < rank) {
+            let id = self.missing.remove(pos);
+            match id {
+                3 => {
+                    let mut funcs = FunctionSection::new();
+                    self.append_function_decls(&mut funcs)?;
+                    self.out.section(&funcs);
+                }
+                9 => {
+                    let mut elems = ElementSection::new();
+                    self.append_element(&mut elems);
+                    self.out.section(&elems);
+                }
+                10 => {
+                    let mut code = CodeSection::new();
+                    self.append_code(&mut code)?;
+                    self.out.section(&code);
+                }
+                11 => {
+                    let mut data = DataSection::new();
+                    self.append_data(&mut data);
+                    self.out.section(&data);
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn raw(&mut self, id: u8, range: std::ops::Range<usize>) {
+        self.out.section(&RawSection { id, data: &self.info.bytes[range] });
+    }
+
+    fn emit_section(&mut self, id: u8, range: std::ops::Range<usize>) -> Result<()> {
+        let bytes = self.info.bytes;
+        let offset = range.start;
+        let data = &bytes[range.clone()];
+        let reader = wasmparser::BinaryReader::new(data, offset);
+        let reencode = self.renumbered || self.plan.rewrite_all;
+        match id {
+            2 if !self.plan.remove_imports.is_empty() || self.plan.rewrite_all => {
+                let mut imports = ImportSection::new();
+                let mut func_index = 0u32;
+                for import in wasmparser::ImportSectionReader::new(reader)?.into_imports() {
+                    let import = import?;
+                    let is_func = matches!(
+                        import.ty,
+                        wasmparser::TypeRef::Func(_) | wasmparser::TypeRef::FuncExact(_)
+                    );
+                    if is_func {
+                        func_index += 1;
+                        if self.plan.remove_imports.contains_key(&(func_index - 1)) {
+                            continue;
+                        }
+                    }
+                    let ty = self.renumber.entity_type(import.ty).map_err(reencode_err)?;
+                    imports.import(import.module, import.name, ty);
+                }
+                self.out.section(&imports);
+            }
+            3 if !self.stubs.is_empty() || !self.plan.new_funcs.is_empty() || reencode => {
+                let mut funcs = FunctionSection::new();
+                for ty in wasmparser::FunctionSectionReader::new(reader)? {
+                    funcs.function(ty?);
+                }
+                self.append_function_decls(&mut funcs)?;
+                self.out.section(&funcs);
+            }
+            4 if !self.plan.new_funcs.is_empty() || reencode => {
+                let mut tables = TableSection::new();
+                let grow = self.plan.new_funcs.len() as u64;
+                for (i, table) in wasmparser::TableSectionReader::new(reader)?.into_iter().enumerate()
+                {
+                    let mut table = table?;
+                    if i == 0 && self.info.num_imported_tables == 0 && grow > 0 {
+                        table.ty.initial += grow;
+                        if let Some(max) = table.ty.maximum.as_mut() {
+                            *max = (*max).max(table.ty.initial);
+                        }
+                    }
+                    self.renumber.parse_table(&mut tables, table).map_err(reencode_err)?;
+                }
+                self.out.section(&tables);
+            }
+            6 if reencode => {
+                let mut globals = GlobalSection::new();
+                self.renumber
+                    .parse_global_section(&mut globals, wasmparser::GlobalSectionReader::new(reader)?)
+                    .map_err(reencode_err)?;
+                self.out.section(&globals);
+            }
+            7 if reencode => {
+                let mut exports = ExportSection::new();
+                self.renumber
+                    .parse_export_section(&mut exports, wasmparser::ExportSectionReader::new(reader)?)
+                    .map_err(reencode_err)?;
+                self.out.section(&exports);
+            }
+            8 if reencode => {
+                let func = self.info.start.unwrap_or(0);
+                let new = self.renumber.function_index(func).map_err(reencode_err)?;
+                self.out.section(&StartSection { function_index: new });
+            }
+            9 if reencode || !self.plan.new_funcs.is_empty() => {
+                let mut elems = ElementSection::new();
+                if reencode {
+                    self.renumber
+                        .parse_element_section(
+                            &mut elems,
+                            wasmparser::ElementSectionReader::new(reader)?,
+                        )
+                        .map_err(reencode_err)?;
+                } else {
+                    // Copy the existing segments verbatim: only append.
+                    let r = wasmparser::ElementSectionReader::new(reader)?;
+                    let mut rt = RoundtripReencoder;
+                    for element in r {
+                        rt.parse_element(&mut elems, element?).map_err(|e| {
+                            Error::Other(format!("re-encoding an element segment failed: {e}"))
+                        })?;
+                    }
+                }
+                self.append_element(&mut elems);
+                self.out.section(&elems);
+            }
+            12 if !self.plan.patches.is_empty() || reencode => {
+                let count = self.info.data.len() + self.plan.patches.len();
+                self.out.section(&DataCountSection { count: count as u32 });
+            }
+            10 if reencode || !self.stubs.is_empty() || !self.plan.new_funcs.is_empty() => {
+                let mut code = CodeSection::new();
+                let reader = wasmparser::CodeSectionReader::new(reader)?;
+                for (i, body) in reader.into_iter().enumerate() {
+                    let body = body?;
+                    if reencode {
+                        let func = self.info.num_imported_funcs + i as u32;
+                        let ty = self.func_type(func)?;
+                        self.encode_body(&mut code, body, &ty)?;
+                    } else {
+                        code.raw(&bytes[body.range()]);
+                    }
+                }
+                self.append_code(&mut code)?;
+                self.out.section(&code);
+            }
+            11 if !self.plan.patches.is_empty() || self.plan.rewrite_all => {
+                let mut out = DataSection::new();
+                let mut rt = RoundtripReencoder;
+                rt.parse_data_section(&mut out, wasmparser::DataSectionReader::new(reader)?)
+                    .map_err(|e| Error::Other(format!("re-encoding the data section failed: {e}")))?;
+                self.append_data(&mut out);
+                self.out.section(&out);
+            }
+            0 if reencode || !self.plan.new_funcs.is_empty() => {
+                let custom = wasmparser::CustomSectionReader::new(reader)?;
+                if custom.name() == "name" {
+                    self.emit_name_section(custom)?;
+                } else {
+                    self.raw(id, range);
+                }
+            }
+            _ => self.raw(id, range),
+        }
+        Ok(())
+    }
+
+    fn func_type(&self, func: u32) -> Result<FuncType> {
+        self.info
+            .func_type(func)
+            .cloned()
+            .ok_or_else(|| Error::Other(format!("function {func} has no function type")))
+    }
+
+    fn append_function_decls(&mut self, funcs: &mut FunctionSection) -> Result<()> {
+        for &(old, _) in &self.stubs {
+            funcs.function(self.info.func_types[old as usize]);
+        }
+        for new in &self.plan.new_funcs {
+            funcs.function(new.type_index);
+        }
+        Ok(())
+    }
+
+    fn append_code(&mut self, code: &mut CodeSection) -> Result<()> {
+        for &(_, intrinsic) in &self.stubs {
+            code.function(&generic::stub_body(intrinsic, self.has_memory32));
+        }
+        for new in &self.plan.new_funcs {
+            let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(&new.body, 0));
+            let ty = self
+                .info
+                .types
+                .get(new.type_index as usize)
+                .and_then(|t| t.clone())
+                .ok_or_else(|| Error::Other("new function has no function type".into()))?;
+            self.encode_body(code, body, &ty)?;
+        }
+        Ok(())
+    }
+
+    fn append_element(&self, elems: &mut ElementSection) {
+        if self.plan.new_funcs.is_empty() {
+            return;
+        }
+        let first_new = self.first_appended + self.stubs.len() as u32;
+        let funcs: Vec<u32> = (0..self.plan.new_funcs.len() as u32).map(|k| first_new + k).collect();
+        elems.active(
+            Some(0),
+            &ConstExpr::i32_const(self.first_slot as i32),
+            Elements::Functions(funcs.into()),
+        );
+    }
+
+    fn append_data(&self, data: &mut DataSection) {
+        let memory64 = self.info.memories.first().is_some_and(|m| m.memory64);
+        for (addr, bytes) in &self.plan.patches {
+            let offset = if memory64 {
+                ConstExpr::i64_const(*addr as i64)
+            } else {
+                ConstExpr::i32_const(*addr as u32 as i32)
+            };
+            data.active(0, &offset, bytes.iter().copied());
+        }
+    }
+
+    /// Re-encode one body: renumber indices, and replace calls to removed
+    /// intrinsics by their generic sequences.
+    fn encode_body(
+        &mut self,
+        code: &mut CodeSection,
+        body: wasmparser::FunctionBody<'_>,
+        ty: &FuncType,
+    ) -> Result<()> {
+        let mut locals = Vec::new();
+        let mut num_locals = ty.params().len() as u32;
+        for pair in body.get_locals_reader()? {
+            let (count, val) = pair?;
+            num_locals = num_locals.saturating_add(count);
+            locals.push((count, self.renumber.val_type(val).map_err(reencode_err)?));
+        }
+        let called = |op: &wasmparser::Operator<'_>| match op {
+            wasmparser::Operator::Call { function_index }
+            | wasmparser::Operator::ReturnCall { function_index } => {
+                self.renumber.removed.get(function_index).copied()
+            }
+            _ => None,
+        };
+        let mut needs_scratch = false;
+        for op in body.get_operators_reader()? {
+            if called(&op?).is_some_and(generic::needs_scratch) {
+                needs_scratch = true;
+            }
+        }
+        if needs_scratch {
+            locals.push((1, wasm_encoder::ValType::I64));
+        }
+        let env = generic::GenericEnv { scratch_i64: num_locals, has_memory32: self.has_memory32 };
+        let mut f = wasm_encoder::Function::new(locals);
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            let op = reader.read()?;
+            match (called(&op), &op) {
+                (Some(intrinsic), wasmparser::Operator::Call { .. }) => {
+                    generic::emit(intrinsic, env, &mut f)
+                }
+                (Some(intrinsic), _) => {
+                    generic::emit(intrinsic, env, &mut f);
+                    f.instruction(&Instruction::Return);
+                }
+                (None, _) => {
+                    let inst = self.renumber.instruction(op).map_err(reencode_err)?;
+                    f.instruction(&inst);
+                }
+            }
+        }
+        code.function(&f);
+        Ok(())
+    }
+
+    fn emit_name_section(&mut self, custom: wasmparser::CustomSectionReader<'_>) -> Result<()> {
+        let wasmparser::KnownCustom::Name(reader) = custom.as_known() else {
+            self.out.section(&RawSection { id: 0, data: custom.data() });
+            return Ok(());
+        };
+        let mut names = NameSection::new();
+        let removed = self.renumber.removed;
+        for sub in reader {
+            let Ok(sub) = sub else {
+                // Keep a malformed name section out rather than fail: names
+                // are cosmetic, and a stale one would mislabel functions.
+                return Ok(());
+            };
+            let is_local = matches!(sub, wasmparser::Name::Local(_));
+            match sub {
+                wasmparser::Name::Function(map) => {
+                    let mut out = NameMap::new();
+                    for naming in map {
+                        let naming = naming?;
+                        if removed.contains_key(&naming.index) {
+                            continue;
+                        }
+                        out.append(self.renumber.func_map[naming.index as usize], naming.name);
+                    }
+                    for (k, &(_, intrinsic)) in self.stubs.iter().enumerate() {
+                        let name = format!("pweval.generic.{}", intrinsic.import_name());
+                        out.append(self.first_appended + k as u32, &name);
+                    }
+                    let first_new = self.first_appended + self.stubs.len() as u32;
+                    for (k, new) in self.plan.new_funcs.iter().enumerate() {
+                        out.append(first_new + k as u32, &new.name);
+                    }
+                    names.functions(&out);
+                }
+                wasmparser::Name::Local(map) | wasmparser::Name::Label(map)
+                    if !removed.is_empty() =>
+                {
+                    let mut out = wasm_encoder::IndirectNameMap::new();
+                    for naming in map {
+                        let naming = naming?;
+                        if removed.contains_key(&naming.index) {
+                            continue;
+                        }
+                        let mut inner = NameMap::new();
+                        for n in naming.names {
+                            let n = n?;
+                            inner.append(n.index, n.name);
+                        }
+                        out.append(self.renumber.func_map[naming.index as usize], &inner);
+                    }
+                    if is_local {
+                        names.locals(&out);
+                    } else {
+                        names.labels(&out);
+                    }
+                }
+                other => {
+                    self.renumber
+                        .parse_custom_name_subsection(&mut names, other)
+                        .map_err(reencode_err)?;
+                }
+            }
+        }
+        self.out.section(&names);
+        Ok(())
+    }
+}

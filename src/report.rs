@@ -1,0 +1,79 @@
+//! What pweval tells the user about a run.
+
+use std::fmt::Write as _;
+
+use crate::error::Diagnostic;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Specialized,
+    /// Not specialized, with the reason.
+    Skipped(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct RequestReport {
+    pub subject: String,
+    pub user_id: u32,
+    pub function: String,
+    pub outcome: Outcome,
+    /// Size of the specialized body in bytes.
+    pub output_bytes: usize,
+    pub micros: u64,
+    pub ir_text: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub requests: Vec<RequestReport>,
+    /// Requests found but not specialized (malformed or failed).
+    pub skipped: usize,
+    /// Intrinsic imports replaced by their generic meaning.
+    pub removed_intrinsics: usize,
+    /// The output is byte-identical to the (snapshotted) input.
+    pub unchanged: bool,
+}
+
+impl Report {
+    pub fn specialized(&self) -> usize {
+        self.requests.iter().filter(|r| r.outcome == Outcome::Specialized).count()
+    }
+
+    /// The one-line summary printed after every run.
+    pub fn summary(&self) -> String {
+        let total = self.specialized() + self.skipped;
+        let mut s = format!(
+            "pweval: {} of {} request(s) specialized, {} skipped",
+            self.specialized(),
+            total,
+            self.skipped
+        );
+        if self.removed_intrinsics > 0 {
+            let _ = write!(s, "; {} intrinsic import(s) lowered", self.removed_intrinsics);
+        }
+        if self.unchanged {
+            s.push_str("; output is byte-identical to the input");
+        }
+        s
+    }
+
+    /// Per-request statistics (`--stats`).
+    pub fn stats(&self) -> String {
+        let mut s = String::new();
+        for r in &self.requests {
+            let status = match &r.outcome {
+                Outcome::Specialized => "specialized".to_string(),
+                Outcome::Skipped(_) => "skipped".to_string(),
+            };
+            let _ = writeln!(
+                s,
+                "{}: {status}, {} bytes, {:.3} ms",
+                r.subject,
+                r.output_bytes,
+                r.micros as f64 / 1000.0
+            );
+        }
+        s
+    }
+}
