@@ -810,6 +810,13 @@ weval_req_t* file(FuncPtr<Ret, Params...>* dest, FuncPtr<Ret, Params...> generic
 
 }  // namespace impl
 
+namespace impl {
+template <typename... WrappedArgs>
+constexpr bool all_wrapped() {
+  return (true && ... && (ArgSpecType<WrappedArgs>::value != -2));
+}
+}  // namespace impl
+
 /*
  * File a request to specialize `generic`, storing the result in `*dest`:
  *   weval::weval(&dest, &generic, func_id, num_globals, args...)
@@ -821,14 +828,23 @@ weval_req_t* file(FuncPtr<Ret, Params...>* dest, FuncPtr<Ret, Params...> generic
 template <typename Ret, typename... Params, typename... WrappedArgs>
 weval_req_t* weval(impl::FuncPtr<Ret, Params...>* dest, impl::FuncPtr<Ret, Params...> generic,
                    uint32_t func_id, uint32_t num_globals, WrappedArgs... args) {
-  static_assert((true && ... && (impl::ArgSpecType<WrappedArgs>::value != -2)),
+  constexpr bool wrapped = impl::all_wrapped<WrappedArgs...>();
+  constexpr bool enough = sizeof...(WrappedArgs) >= sizeof...(Params);
+  constexpr bool typed =
+      impl::args_match_params<std::tuple<WrappedArgs...>, std::tuple<Params...>>();
+  static_assert(wrapped,
                 "weval::weval: wrap each argument in weval::Specialize, "
                 "weval::SpecializeMemory or weval::Runtime");
-  static_assert(sizeof...(WrappedArgs) >= sizeof...(Params),
-                "weval::weval: fewer arguments than the function has parameters");
-  static_assert(impl::args_match_params<std::tuple<WrappedArgs...>, std::tuple<Params...>>(),
+  static_assert(enough, "weval::weval: fewer arguments than the function has parameters");
+  static_assert(typed,
                 "weval::weval: an argument's type does not match its parameter's Wasm type");
-  return impl::file(dest, generic, func_id, num_globals, args...);
+  /* Only instantiate the writer for valid calls, so a mistake produces the
+   * one message above rather than a cascade. */
+  if constexpr (wrapped && enough && typed) {
+    return impl::file(dest, generic, func_id, num_globals, args...);
+  } else {
+    return nullptr;
+  }
 }
 
 /* The same with num_globals as a template argument, which lets the compiler
@@ -837,15 +853,23 @@ weval_req_t* weval(impl::FuncPtr<Ret, Params...>* dest, impl::FuncPtr<Ret, Param
 template <uint32_t NumGlobals, typename Ret, typename... Params, typename... WrappedArgs>
 weval_req_t* weval(impl::FuncPtr<Ret, Params...>* dest, impl::FuncPtr<Ret, Params...> generic,
                    uint32_t func_id, WrappedArgs... args) {
-  static_assert((true && ... && (impl::ArgSpecType<WrappedArgs>::value != -2)),
+  constexpr bool wrapped = impl::all_wrapped<WrappedArgs...>();
+  constexpr bool exact = sizeof...(WrappedArgs) == NumGlobals + sizeof...(Params);
+  constexpr bool typed =
+      impl::args_match_params<std::tuple<WrappedArgs...>, std::tuple<Params...>>();
+  static_assert(wrapped,
                 "weval::weval: wrap each argument in weval::Specialize, "
                 "weval::SpecializeMemory or weval::Runtime");
-  static_assert(sizeof...(WrappedArgs) == NumGlobals + sizeof...(Params),
+  static_assert(exact,
                 "weval::weval<NumGlobals>: need NumGlobals globals plus one argument per "
                 "parameter");
-  static_assert(impl::args_match_params<std::tuple<WrappedArgs...>, std::tuple<Params...>>(),
+  static_assert(typed,
                 "weval::weval: an argument's type does not match its parameter's Wasm type");
-  return impl::file(dest, generic, func_id, NumGlobals, args...);
+  if constexpr (wrapped && exact && typed) {
+    return impl::file(dest, generic, func_id, NumGlobals, args...);
+  } else {
+    return nullptr;
+  }
 }
 
 inline void free(weval_req_t* req) { weval_free(req); }

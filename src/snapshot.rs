@@ -100,9 +100,11 @@ fn export_names(wasm: &[u8]) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Intrinsics with their generic meaning, so an init function that runs
-/// interpreter code before the snapshot behaves as the output will.
-fn define_generic_intrinsics<T: 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
+/// Define every intrinsic in `linker` with its generic meaning, as host
+/// functions: an init function that runs interpreter code before the
+/// snapshot then behaves as the output will. (Tests also use this as an
+/// independent implementation to check the Wasm sequences against.)
+pub fn define_generic_intrinsics<T: 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
     use wasmtime::{FuncType, ValType};
     let engine = linker.engine().clone();
     for intrinsic in Intrinsic::all() {
@@ -160,10 +162,11 @@ fn generic_call<T>(
 }
 
 fn caller_memory<T>(caller: &mut Caller<'_, T>) -> Option<wasmtime::Memory> {
-    match caller.get_export("memory") {
+    // Wizer's instrumentation exports memory 0 under its own name.
+    ["memory", "__wizer_memory_0"].iter().find_map(|name| match caller.get_export(name) {
         Some(Extern::Memory(m)) => Some(m),
         _ => None,
-    }
+    })
 }
 
 struct StoreState<'s, T: 'static> {

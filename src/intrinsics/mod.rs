@@ -134,10 +134,9 @@ pub fn classify_imports(info: &ModuleInfo<'_>) -> Vec<(u32, ImportClass)> {
                 } else {
                     ImportClass::Unrecognised(format!(
                         "intrinsic \"weval\".\"{}\" is imported with the wrong signature \
-                         (expected {:?} -> {:?}); it is left as an import",
+                         (expected {}); it is left as an import",
                         import.name,
-                        intrinsic.params(),
-                        intrinsic.results()
+                        signature_text(intrinsic.params(), intrinsic.results())
                     ))
                 }
             }
@@ -145,6 +144,11 @@ pub fn classify_imports(info: &ModuleInfo<'_>) -> Vec<(u32, ImportClass)> {
         out.push((index, class));
     }
     out
+}
+
+fn signature_text(params: &[ValType], results: &[ValType]) -> String {
+    let list = |tys: &[ValType]| tys.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+    format!("({}) -> ({})", list(params), list(results))
 }
 
 #[cfg(test)]
