@@ -913,11 +913,11 @@ inline void free(weval_req_t* req) { weval_free(req); }
  * so whoever runs the constructors (this macro, crt1-reactor's _initialize,
  * a host) is noticed, and a snapshot taken after wizer-initialize records it.
  *
- * Output printed by constructors or fn() during pre-initialization goes to
- * the snapshotting tool's stdout (only the first line if stdout is not a
- * terminal; later lines stay in the stdio buffer and are snapshotted, then
- * printed by the resumed program). Prefer recording state and printing it
- * from main.
+ * Output printed by constructors or fn() during pre-initialization is split
+ * unpredictably: wasi-libc writes stdout's first line at once (to the
+ * snapshotting tool's stdout) and, when stdout is not a terminal, buffers the
+ * rest, which is then snapshotted and printed by the resumed program. Prefer
+ * recording state and printing it from main.
  *
  * In inline-intrinsics mode the init function is not exported (the module
  * could not be specialized anyway); on WASI `_start` is still defined so the
@@ -945,7 +945,7 @@ PWEVAL_END_C
 #endif
 
 #define PWEVAL_DEFINE_RUNTIME_()                                                   \
-  static bool pweval_ctors_ran_;                                                \
+  static bool pweval_ctors_ran_;                                                  \
   __attribute__((constructor(101))) static void pweval_note_ctors_ran_(void) {    \
     pweval_ctors_ran_ = true;                                                     \
   }                                                                               \
@@ -968,7 +968,7 @@ PWEVAL_END_C
 #if !defined(PWEVAL_INLINE_INTRINSICS)
 #define PWEVAL_INIT(fn)                                                           \
   PWEVAL_DEFINE_RUNTIME_()                                                        \
-  static bool pweval_init_ran_;                                                 \
+  static bool pweval_init_ran_;                                                   \
   PWEVAL_EXTERN_C PWEVAL_EXPORT("wizer-initialize") void pweval_wizer_initialize(void) { \
     pweval_run_ctors_once_();                                                     \
     if (!pweval_init_ran_) {                                                      \

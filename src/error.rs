@@ -50,7 +50,10 @@ impl std::error::Error for Error {}
 
 impl From<wasmparser::BinaryReaderError> for Error {
     fn from(err: wasmparser::BinaryReaderError) -> Self {
-        Error::BadInput { message: err.message().to_string(), offset: Some(err.offset()) }
+        // Some wasmparser messages embed multi-line debug output; a
+        // diagnostic is one line.
+        let message = err.message().split_whitespace().collect::<Vec<_>>().join(" ");
+        Error::BadInput { message, offset: Some(err.offset()) }
     }
 }
 

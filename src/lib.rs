@@ -58,11 +58,7 @@ pub struct Output {
 
 /// Run pweval on `input` (a binary module, or `.wat` text).
 pub fn process(input: &[u8], options: &Options) -> Result<Output> {
-    let text_or_binary = wat::parse_bytes(input).map_err(|e| Error::BadInput {
-        message: format!("cannot parse the input as Wasm text: {e}"),
-        offset: None,
-    })?;
-    let mut bytes = text_or_binary.into_owned();
+    let mut bytes = binary_from(input)?;
     if let Some(wizen) = &options.wizen {
         bytes = snapshot::wizen(&bytes, wizen)?;
     }
@@ -188,10 +184,40 @@ fn validate_output(wasm: &[u8], info: &ModuleInfo<'_>) -> Result<()> {
         .map_err(|e| Error::InvalidOutput { message: e.message().to_string(), offset: e.offset() })
 }
 
+/// The binary module for `input`: binary as is (anything starting with a
+/// NUL byte is taken as binary), or text converted.
+fn binary_from(input: &[u8]) -> Result<Vec<u8>> {
+    if input.first() == Some(&0) {
+        if !input.starts_with(b"\0asm") {
+            return Err(Error::BadInput {
+                message: "not a Wasm module: the file does not start with the magic bytes \\0asm"
+                    .into(),
+                offset: Some(0),
+            });
+        }
+        return Ok(input.to_vec());
+    }
+    match wat::parse_bytes(input) {
+        Ok(bytes) => Ok(bytes.into_owned()),
+        Err(e) => {
+            // wat's message spans several lines (with a source excerpt);
+            // keep its first line and the location.
+            let text = e.to_string();
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or("invalid text").to_string();
+            let location = lines.find_map(|l| l.trim().strip_prefix("--> ")).map(str::to_string);
+            let message = match location {
+                Some(loc) => format!("the input is neither a Wasm binary nor valid Wasm text: {first} (at {loc})"),
+                None => format!("the input is neither a Wasm binary nor valid Wasm text: {first}"),
+            };
+            Err(Error::BadInput { message, offset: None })
+        }
+    }
+}
+
 /// List the requests in `input` without specializing anything.
 pub fn list_requests(input: &[u8]) -> Result<(Vec<requests::Request>, Vec<Diagnostic>)> {
-    let bytes = wat::parse_bytes(input)
-        .map_err(|e| Error::BadInput { message: format!("cannot parse the input: {e}"), offset: None })?;
+    let bytes = binary_from(input)?;
     let info = ModuleInfo::parse(&bytes)?;
     let list = requests::find_requests(&info);
     Ok((list.requests, list.diagnostics))

@@ -134,12 +134,8 @@ fn generic_call<T>(
     let memory = caller_memory(caller)
         .ok_or_else(|| wasmtime::format_err!("{} needs an exported memory", intrinsic.import_name()));
     match intrinsic {
-        ReadReg | ReadSpecializationGlobal => {
-            return Err(wasmtime::format_err!(
-                "{} has no meaning outside specialized code",
-                intrinsic.import_name()
-            ))
-        }
+        // The same trap as the `unreachable` the generic Wasm sequence has.
+        ReadReg | ReadSpecializationGlobal => return Err(wasmtime::Trap::UnreachableCodeReached.into()),
         SpecializeValue | AssumeConstMemory | AssumeConstMemoryTransitive => {
             results[0] = args[0].clone()
         }

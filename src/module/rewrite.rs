@@ -525,10 +525,14 @@ impl<'a, 'p> Emitter<'a, 'p> {
                     let mut out = NameMap::new();
                     for naming in map {
                         let naming = naming?;
-                        if removed.contains_key(&naming.index) {
-                            continue;
+                        // Names of removed imports go; out-of-range names
+                        // (a sloppy producer) are dropped, not trusted.
+                        match self.renumber.func_map.get(naming.index as usize) {
+                            Some(&new) if !removed.contains_key(&naming.index) => {
+                                out.append(new, naming.name)
+                            }
+                            _ => {}
                         }
-                        out.append(self.renumber.func_map[naming.index as usize], naming.name);
                     }
                     for (k, &(_, intrinsic)) in self.stubs.iter().enumerate() {
                         let name = format!("pweval.generic.{}", intrinsic.import_name());
@@ -546,15 +550,16 @@ impl<'a, 'p> Emitter<'a, 'p> {
                     let mut out = wasm_encoder::IndirectNameMap::new();
                     for naming in map {
                         let naming = naming?;
-                        if removed.contains_key(&naming.index) {
-                            continue;
-                        }
+                        let new = match self.renumber.func_map.get(naming.index as usize) {
+                            Some(&new) if !removed.contains_key(&naming.index) => new,
+                            _ => continue,
+                        };
                         let mut inner = NameMap::new();
                         for n in naming.names {
                             let n = n?;
                             inner.append(n.index, n.name);
                         }
-                        out.append(self.renumber.func_map[naming.index as usize], &inner);
+                        out.append(new, &inner);
                     }
                     if is_local {
                         names.locals(&out);

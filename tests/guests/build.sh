@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Build the test guests: tests/guests/build.sh OUTDIR
+#   OUTDIR/all_intrinsics_c.wasm    from all_intrinsics.c
+#   OUTDIR/all_intrinsics_cpp.wasm  from all_intrinsics.cpp
+# Both are pweval inputs ("weval" imports, wizer-initialize files requests).
+# CC / CXX override the compilers (default clang / clang++); the toolchain comes
+# from scripts/install-toolchain.sh.
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 OUTDIR" >&2
+  exit 2
+fi
+out=$1
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+mkdir -p "$out"
+
+# -nostartfiles: PWEVAL_INIT provides `_start` (include/weval.h, section 8).
+common=(--target=wasm32-wasi -O2 -Wall -Wextra "-I$root/include" -nostartfiles)
+
+"${CC:-clang}" "${common[@]}" -std=c11 \
+  -o "$out/all_intrinsics_c.wasm" "$here/all_intrinsics.c"
+"${CXX:-clang++}" "${common[@]}" -std=c++17 \
+  -o "$out/all_intrinsics_cpp.wasm" "$here/all_intrinsics.cpp"
