@@ -23,6 +23,7 @@ pub mod ir;
 pub mod module;
 pub mod report;
 pub mod requests;
+pub mod runner;
 pub mod snapshot;
 pub mod specialize;
 
@@ -47,6 +48,10 @@ pub struct Options {
     pub dump_ir: bool,
     /// Re-encode every section even when nothing in it changes (tests).
     pub rewrite_all: bool,
+    /// Answer no request: lower the intrinsics and unlink the list, but
+    /// leave every request on the generic function (the baseline of the
+    /// same snapshot, for comparisons).
+    pub generic_only: bool,
 }
 
 /// The output module and what happened.
@@ -86,7 +91,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     report.skipped += list.skipped;
 
     // 3. Answer each request.
-    let ir = if list.requests.is_empty() {
+    let ir = if list.requests.is_empty() || options.generic_only {
         None
     } else {
         match ir::IrModule::new(&info) {
@@ -98,7 +103,8 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
         }
     };
     let mut answered: Vec<(usize, u64)> = Vec::new();
-    for request in &list.requests {
+    let to_answer = if options.generic_only { &[][..] } else { &list.requests[..] };
+    for request in to_answer {
         let start = std::time::Instant::now();
         let type_index = info.func_types[request.func as usize];
         let result = match &ir {

@@ -62,6 +62,11 @@ struct Cli {
     #[arg(long = "list-requests")]
     list_requests: bool,
 
+    /// Answer no request: lower the intrinsics and unlink the request list
+    /// but keep the generic functions (a baseline of the same snapshot).
+    #[arg(long = "generic-only")]
+    generic_only: bool,
+
     /// Allow the output path to be the input path.
     #[arg(long)]
     force: bool,
@@ -107,6 +112,7 @@ fn run(cli: &Cli) -> Result<(), String> {
         strict: cli.strict,
         dump_ir: cli.dump_ir.is_some(),
         rewrite_all: cli.rewrite_all,
+        generic_only: cli.generic_only,
     };
     let result = pweval::process(&input, &options);
     let output = match result {

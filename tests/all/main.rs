@@ -3,4 +3,5 @@
 mod cli;
 mod corrupt;
 mod filetests;
+mod guests;
 mod harness;
