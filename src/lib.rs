@@ -91,10 +91,12 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     report.skipped += list.skipped;
 
     // 3. Answer each request.
-    let ir = if list.requests.is_empty() || options.generic_only {
+    let need_ir = !list.requests.is_empty() && !options.generic_only;
+    let ir_bytes = if need_ir { ir::without_custom_sections(&info) } else { Vec::new() };
+    let ir = if !need_ir {
         None
     } else {
-        match ir::IrModule::new(&info) {
+        match ir::IrModule::new(&ir_bytes) {
             Ok(ir) => Some(ir),
             Err(why) => {
                 report.diagnostics.push(Diagnostic::warning("all requests", why));

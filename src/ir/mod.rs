@@ -16,31 +16,57 @@ pub struct IrModule<'a> {
 }
 
 impl<'a> IrModule<'a> {
-    pub fn new(info: &ModuleInfo<'a>) -> Result<Self, String> {
+    /// `bytes` must be [`without_custom_sections`] of the input: waffle
+    /// trusts the name section's indices (which validation does not check)
+    /// and pweval has its own names anyway.
+    pub fn new(bytes: &'a [u8]) -> Result<Self, String> {
         let options = waffle::FrontendOptions::default();
-        let module = Module::from_wasm_bytes(info.bytes, &options)
+        let module = guard(|| Module::from_wasm_bytes(bytes, &options))?
             .map_err(|e| format!("the IR library cannot read this module: {e}"))?;
         Ok(IrModule { module })
     }
 
     /// Lift function `func` (input function index) into SSA.
     pub fn lift(&self, func: u32) -> Result<FunctionBody, String> {
-        self.module
-            .clone_and_expand_body(Func::new(func as usize))
+        guard(|| self.module.clone_and_expand_body(Func::new(func as usize)))?
             .map_err(|e| format!("cannot lift the function into the IR: {e}"))
     }
+}
+
+/// The input with its custom sections left out (function bodies keep their
+/// index space; only names and tool metadata go).
+pub fn without_custom_sections(info: &ModuleInfo<'_>) -> Vec<u8> {
+    let mut out = wasm_encoder::Module::new();
+    for section in info.sections.iter().filter(|s| s.id != 0) {
+        out.section(&wasm_encoder::RawSection { id: section.id, data: &info.bytes[section.contents.clone()] });
+    }
+    out.finish()
+}
+
+/// Run a call into waffle, turning a panic (a bug in the IR library on an
+/// input it did not expect) into an error, so one request falls back
+/// instead of the whole run aborting.
+pub fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        format!("internal error in the IR library ({what}); please report it")
+    })
 }
 
 /// Check the IR's structural invariants (waffle's validator: every use is
 /// defined and dominated, block params match branch arguments).
 pub fn verify(body: &FunctionBody) -> Result<(), String> {
-    body.validate().map_err(|e| format!("IR verifier: {e}"))
+    guard(|| body.validate())?.map_err(|e| format!("IR verifier: {e}"))
 }
 
 /// Lower a function to an encoded body (locals and code, no size prefix),
 /// in the input's function index space.
 pub fn lower(body: &FunctionBody) -> Result<Vec<u8>, String> {
-    let func = body.compile().map_err(|e| format!("cannot lower the IR to Wasm: {e}"))?;
+    let func = guard(|| body.compile())?.map_err(|e| format!("cannot lower the IR to Wasm: {e}"))?;
     Ok(func.into_raw_body())
 }
 

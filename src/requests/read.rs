@@ -342,6 +342,8 @@ pub fn accessor_address(info: &ModuleInfo<'_>, func: u32) -> Result<u64, String>
         return Err("its type is not [] -> [i32]".into());
     }
     let mut stack: Vec<i32> = Vec::new();
+    // Unoptimised builds (-O0) spill the result through a local first.
+    let mut locals: std::collections::HashMap<u32, i32> = std::collections::HashMap::new();
     let reader = body.get_operators_reader().map_err(|e| e.to_string())?;
     for op in reader {
         match op.map_err(|e| e.to_string())? {
@@ -360,6 +362,17 @@ pub fn accessor_address(info: &ModuleInfo<'_>, func: u32) -> Result<u64, String>
                     (Some(a), Some(b)) => stack.push(a.wrapping_add(b)),
                     _ => return Err("malformed body".into()),
                 }
+            }
+            Operator::LocalSet { local_index } => {
+                let v = stack.pop().ok_or("malformed body")?;
+                locals.insert(local_index, v);
+            }
+            Operator::LocalTee { local_index } => {
+                let v = *stack.last().ok_or("malformed body")?;
+                locals.insert(local_index, v);
+            }
+            Operator::LocalGet { local_index } => {
+                stack.push(*locals.get(&local_index).ok_or("it reads a local it never set")?)
             }
             Operator::Return | Operator::End => break,
             Operator::Nop => {}

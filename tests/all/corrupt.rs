@@ -42,6 +42,11 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
         }
     }
     out.sort();
+    // A real snapshot with a live request list, so corrupted requests,
+    // accessors and data segments reach the request reader and the IR.
+    let snap = pweval::snapshot::wizen(&super::guests::guest("all_intrinsics_c.wasm"), &Default::default())
+        .expect("wizen the C guest");
+    out.push(("C guest snapshot".into(), snap));
     out
 }
 
