@@ -156,17 +156,13 @@ fn list(input: &[u8]) -> Result<(), String> {
     for r in &requests {
         println!("{}: result slot {:#x}", r.subject, r.result_slot);
         for (i, g) in r.globals.iter().enumerate() {
-            println!("  global {i}: {g:?}");
+            println!("  global {i}: {g}");
         }
         for (i, a) in r.args.iter().enumerate() {
-            let text = match a {
-                pweval::requests::ArgSpec::Runtime => "runtime".to_string(),
-                pweval::requests::ArgSpec::Const(pweval::requests::ConstArg::Buffer { addr, bytes }) => {
-                    format!("constant memory, {} bytes at {addr:#x}", bytes.len())
-                }
-                pweval::requests::ArgSpec::Const(c) => format!("constant {c:?}"),
-            };
-            println!("  arg {i}: {text}");
+            match a {
+                pweval::requests::ArgSpec::Runtime => println!("  arg {i}: runtime"),
+                pweval::requests::ArgSpec::Const(c) => println!("  arg {i}: {c}"),
+            }
         }
         println!("  would be: specialized (falls back to the generic function on failure)");
     }

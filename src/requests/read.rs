@@ -29,6 +29,20 @@ pub enum ConstArg {
     Buffer { addr: u32, bytes: Vec<u8> },
 }
 
+impl std::fmt::Display for ConstArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConstArg::I32(v) => write!(f, "constant i32 {}", *v as i32),
+            ConstArg::I64(v) => write!(f, "constant i64 {}", *v as i64),
+            ConstArg::F32(bits) => write!(f, "constant f32 {}", f32::from_bits(*bits)),
+            ConstArg::F64(bits) => write!(f, "constant f64 {}", f64::from_bits(*bits)),
+            ConstArg::Buffer { addr, bytes } => {
+                write!(f, "constant memory, {} bytes at {addr:#x}", bytes.len())
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArgSpec {
     Runtime,

@@ -110,3 +110,64 @@ fn help_explains_the_main_options() {
     }
     assert!(!help.contains("--rewrite-all"));
 }
+
+fn write_wat(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn wizen_errors_name_the_init_function() {
+    let dir = scratch("wizen-errors");
+    let out_path = dir.join("o.wasm");
+    let o = out_path.to_str().unwrap();
+    let none = write_wat(&dir, "none.wat", MODULE);
+    let out = pweval(&["-w", "-i", none.to_str().unwrap(), "-o", o]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("exports no init function (looked for `wizer-initialize` and `wizer.initialize`)"), "{}", stderr(&out));
+    let out = pweval(&["-w", "--init-func", "setup", "-i", none.to_str().unwrap(), "-o", o]);
+    assert!(stderr(&out).contains("does not export the init function `setup`"), "{}", stderr(&out));
+    let traps = write_wat(&dir, "traps.wat", r#"(module (func (export "wizer-initialize") unreachable))"#);
+    let out = pweval(&["-w", "-i", traps.to_str().unwrap(), "-o", o]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("init function `wizer-initialize`") && err.contains("trapped"), "{err}");
+    assert!(!out_path.exists());
+}
+
+#[test]
+fn wizen_snapshots_state_and_resumes_at_wizer_resume() {
+    // Only the older init name is exported: pweval falls back to it. The
+    // snapshot keeps the global it set, and `_start` becomes `wizer.resume`.
+    let wat = r#"(module
+      (global $g (export "g") (mut i32) (i32.const 0))
+      (func (export "wizer.initialize") (global.set $g (i32.const 10)))
+      (func (export "_start") (global.set $g (i32.const 1)))
+      (func (export "wizer.resume") (global.set $g (i32.add (global.get $g) (i32.const 5)))))"#;
+    let input = wat::parse_str(wat).unwrap();
+    let options = pweval::Options { wizen: Some(Default::default()), ..Default::default() };
+    let out = pweval::process(&input, &options).expect("wizen");
+    let engine = wasmtime::Engine::default();
+    let module = wasmtime::Module::new(&engine, &out.wasm).unwrap();
+    let mut store = wasmtime::Store::new(&engine, ());
+    let instance = wasmtime::Instance::new(&mut store, &module, &[]).unwrap();
+    let g = instance.get_global(&mut store, "g").unwrap();
+    assert_eq!(g.get(&mut store).unwrap_i32(), 10, "the snapshot keeps the init state");
+    let start = instance.get_typed_func::<(), ()>(&mut store, "_start").unwrap();
+    start.call(&mut store, ()).unwrap();
+    assert_eq!(g.get(&mut store).unwrap_i32(), 15, "_start runs wizer.resume");
+    assert!(instance.get_func(&mut store, "wizer.initialize").is_none(), "init export removed");
+}
+
+#[test]
+fn list_requests_prints_requests_without_writing() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/filetests/requests/answered.wat");
+    let out = pweval(&["--list-requests", "-i", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1 request(s)"), "{text}");
+    assert!(text.contains("request #0 (user_id 7, function sum_bytes)"), "{text}");
+    assert!(text.contains("arg 0: constant memory, 5 bytes"), "{text}");
+    assert!(text.contains("arg 1: constant i32 5"), "{text}");
+}
