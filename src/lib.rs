@@ -48,6 +48,8 @@ pub struct Options {
     pub dump_ir: bool,
     /// Re-encode every section even when nothing in it changes (tests).
     pub rewrite_all: bool,
+    /// Per-request budgets.
+    pub limits: specialize::Limits,
     /// Answer no request: lower the intrinsics and unlink the list, but
     /// leave every request on the generic function (the baseline of the
     /// same snapshot, for comparisons).
@@ -111,7 +113,12 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
         let type_index = info.func_types[request.func as usize];
         let result = match &ir {
             Some(ir) => {
-                let cx = specialize::Context { ir, intrinsics: &intrinsics, want_ir_text: options.dump_ir };
+                let cx = specialize::Context {
+                    ir,
+                    intrinsics: &intrinsics,
+                    limits: &options.limits,
+                    want_ir_text: options.dump_ir,
+                };
                 specialize::specialize(&cx, request, type_index)
             }
             None => Err("the module could not be lifted into the IR".to_string()),
@@ -124,11 +131,13 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
             output_bytes: 0,
             micros: 0,
             ir_text: None,
+            stats: None,
         };
         match result {
             Ok(done) => {
                 entry.output_bytes = done.body.len();
                 entry.ir_text = done.ir_text;
+                entry.stats = Some(done.stats);
                 entry.outcome = Outcome::Specialized;
                 answered.push((plan.new_funcs.len(), request.result_slot));
                 plan.new_funcs.push(NewFunc {

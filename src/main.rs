@@ -50,6 +50,22 @@ struct Cli {
     #[arg(long)]
     strict: bool,
 
+    /// Budget: most blocks in one specialized function.
+    #[arg(long = "max-blocks", value_name = "N", default_value_t = pweval::specialize::Limits::default().max_blocks)]
+    max_blocks: usize,
+
+    /// Budget: most instructions emitted while specializing one request.
+    #[arg(long = "max-insts", value_name = "N", default_value_t = pweval::specialize::Limits::default().max_insts)]
+    max_insts: usize,
+
+    /// Budget: most seconds spent on one request.
+    #[arg(long = "max-time", value_name = "SECS", default_value_t = pweval::specialize::Limits::default().max_time.as_secs_f64())]
+    max_time: f64,
+
+    /// Budget: most values one specialize.value call may fan out to.
+    #[arg(long = "max-fanout", value_name = "N", default_value_t = pweval::specialize::Limits::default().max_fanout)]
+    max_fanout: u32,
+
     /// Print per-request statistics.
     #[arg(long)]
     stats: bool,
@@ -113,6 +129,12 @@ fn run(cli: &Cli) -> Result<(), String> {
         dump_ir: cli.dump_ir.is_some(),
         rewrite_all: cli.rewrite_all,
         generic_only: cli.generic_only,
+        limits: pweval::specialize::Limits {
+            max_blocks: cli.max_blocks,
+            max_insts: cli.max_insts,
+            max_time: std::time::Duration::from_secs_f64(cli.max_time.max(0.0)),
+            max_fanout: cli.max_fanout,
+        },
     };
     let result = pweval::process(&input, &options);
     let output = match result {

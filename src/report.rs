@@ -21,6 +21,7 @@ pub struct RequestReport {
     pub output_bytes: usize,
     pub micros: u64,
     pub ir_text: Option<String>,
+    pub stats: Option<crate::specialize::Stats>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -66,13 +67,15 @@ impl Report {
                 Outcome::Specialized => "specialized".to_string(),
                 Outcome::Skipped(_) => "skipped".to_string(),
             };
-            let _ = writeln!(
-                s,
-                "{}: {status}, {} bytes, {:.3} ms",
-                r.subject,
-                r.output_bytes,
-                r.micros as f64 / 1000.0
-            );
+            let _ = write!(s, "{}: {status}", r.subject);
+            if let Some(st) = &r.stats {
+                let _ = write!(
+                    s,
+                    ", {} contexts, blocks {} -> {}, instructions {} -> {}",
+                    st.contexts, st.blocks_in, st.blocks_out, st.insts_in, st.insts_out
+                );
+            }
+            let _ = writeln!(s, ", {} bytes, {:.3} ms", r.output_bytes, r.micros as f64 / 1000.0);
         }
         s
     }

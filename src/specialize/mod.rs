@@ -1,28 +1,75 @@
-//! Answering a request: produce the body of a function equivalent to the
-//! generic function called with the request's constant arguments.
+//! Answering a request: the generic function specialized to the request's
+//! constants, by context-sensitive constant propagation keyed on the
+//! interpreter's PC. The pipeline (see `docs/specialize.md`):
 //!
-//! Today this is the *honest clone* (`clone.rs`): the generic function with
-//! its constant arguments bound and the specialized-only intrinsics given
-//! their specialized meaning, and no other transformation. The
-//! context-sensitive specializer replaces it behind the same entry point.
+//! 1. lift the generic function into SSA (`crate::ir`);
+//! 2. `prepare`: split blocks at context intrinsics, convert to maximal SSA,
+//!    find the pinned (PC-carrying) parameters;
+//! 3. `engine`: worklist over (context, block) pairs, folding constants,
+//!    loads from constant memory, branches, and virtual registers;
+//! 4. `finalize`: real terminators, unreachable copies dropped;
+//! 5. `cleanup`: dead and redundant parameters, GVN, empty blocks;
+//! 6. verify, lower.
 
-mod clone;
-pub mod registers;
+mod cleanup;
+mod engine;
+mod finalize;
+mod fold;
+mod prepare;
+mod state;
+mod util;
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use waffle::entity::EntityRef;
 
 use crate::intrinsics::Intrinsic;
 use crate::ir::{self, IrModule};
-use crate::requests::Request;
+use crate::requests::{ArgSpec, ConstArg, Request};
+use state::{AVal, Konst};
+
+/// Per-request budgets: exceeding one falls back to the generic function.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Blocks in the specialized function (`--max-blocks`).
+    pub max_blocks: usize,
+    /// Instructions emitted while specializing (`--max-insts`).
+    pub max_insts: usize,
+    /// Wall time per request (`--max-time`).
+    pub max_time: Duration,
+    /// Values one `specialize.value` may fan out to (`--max-fanout`).
+    pub max_fanout: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_blocks: 200_000,
+            max_insts: 4_000_000,
+            max_time: Duration::from_secs(20),
+            max_fanout: 1024,
+        }
+    }
+}
 
 /// What a successful specialization produced.
 pub struct Specialized {
     /// Encoded body in the input's function index space.
     pub body: Vec<u8>,
-    /// Type index of the function (the generic function's).
     pub type_index: u32,
-    /// The IR after specialization, for `--dump-ir`.
     pub ir_text: Option<String>,
+    pub stats: Stats,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub contexts: usize,
+    pub blocks_in: usize,
+    pub blocks_out: usize,
+    pub insts_in: usize,
+    pub insts_out: usize,
+    pub micros: u64,
 }
 
 /// Everything a specialization needs to know about the module.
@@ -30,18 +77,76 @@ pub struct Context<'m, 'a> {
     pub ir: &'m IrModule<'a>,
     /// Recognised intrinsic imports, by input function index.
     pub intrinsics: &'m HashMap<u32, Intrinsic>,
+    pub limits: &'m Limits,
     pub want_ir_text: bool,
 }
 
 /// Specialize one request. An `Err` is the reason, worded for the user; the
 /// caller falls back to the generic function.
 pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> Result<Specialized, String> {
-    let mut body = cx.ir.lift(request.func)?;
-    clone::bind_arguments(&mut body, request)?;
-    clone::lower_specialized_intrinsics(&mut body, cx.intrinsics, request)?;
+    let started = Instant::now();
+    let mut generic = cx.ir.lift(request.func)?;
+    let mut stats = Stats {
+        blocks_in: util::count_blocks(&generic),
+        insts_in: util::count_insts(&generic),
+        ..Stats::default()
+    };
+    let pins = ir::guard(|| prepare::prepare(&mut generic, cx.intrinsics))?;
+    if cfg!(debug_assertions) {
+        ir::verify(&generic)?;
+    }
+
+    let mut buffers = Vec::new();
+    let mut entry = Vec::new();
+    for arg in &request.args {
+        entry.push(match arg {
+            ArgSpec::Runtime => None,
+            ArgSpec::Const(ConstArg::Buffer { addr, bytes }) => {
+                let buf = fold::buf_id(buffers.len())
+                    .ok_or("more than 255 constant memory arguments")?;
+                buffers.push(fold::Buffer { addr: *addr, bytes: bytes.clone() });
+                Some(AVal::Const { k: Konst::I32(*addr), buf: Some(buf) })
+            }
+            ArgSpec::Const(c) => Some(AVal::konst(konst_of(c))),
+        });
+    }
+    let globals: Vec<Konst> = request.globals.iter().map(konst_of).collect();
+    // Runtime arguments become the specialized function's own parameters.
+    let entry_state: Vec<AVal> =
+        entry.iter().map(|a| a.unwrap_or(AVal::Runtime(waffle::Value::invalid()))).collect();
+    let mut engine = engine::Engine::new(
+        &generic,
+        &pins,
+        cx.intrinsics,
+        &globals,
+        &buffers,
+        cx.limits,
+        entry_state,
+    )?;
+    engine.run()?;
+    stats.contexts = engine.ctxs.len();
+    finalize::finalize(&mut engine);
+    let mut body = engine.s;
+    if cfg!(debug_assertions) {
+        ir::verify(&body).map_err(|e| format!("after specialization: {e}"))?;
+    }
+    ir::guard(|| cleanup::run(&mut body))?;
     waffle::passes::resolve_aliases::run(&mut body);
     ir::verify(&body)?;
+    stats.blocks_out = util::count_blocks(&body);
+    stats.insts_out = util::count_insts(&body);
     let ir_text = cx.want_ir_text.then(|| ir::dump(&body));
     let encoded = ir::lower(&body)?;
-    Ok(Specialized { body: encoded, type_index, ir_text })
+    stats.micros = started.elapsed().as_micros() as u64;
+    Ok(Specialized { body: encoded, type_index, ir_text, stats })
+}
+
+fn konst_of(c: &ConstArg) -> Konst {
+    match c {
+        ConstArg::I32(v) => Konst::I32(*v),
+        ConstArg::I64(v) => Konst::I64(*v),
+        ConstArg::F32(v) => Konst::F32(*v),
+        ConstArg::F64(v) => Konst::F64(*v),
+        ConstArg::Buffer { addr, .. } => Konst::I32(*addr),
+    }
 }

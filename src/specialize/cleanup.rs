@@ -1,0 +1,198 @@
+//! Clean-up after specialization: the unrolled code carries a parameter for
+//! every generic value and register into every block, most of them dead or
+//! redundant. Remove them, then let waffle's GVN, redundant-parameter and
+//! empty-block passes finish.
+//!
+//! waffle's constant propagation stays off: its evaluator folds a few
+//! trapping float-to-int truncations, and specialization already folded
+//! everything it safely could.
+
+use std::collections::{HashMap, HashSet};
+
+use waffle::{Block, FunctionBody, Value, ValueDef};
+
+pub fn run(body: &mut FunctionBody) {
+    remove_dead_params(body);
+    let options = waffle::OptOptions { gvn: true, cprop: false, redundant_blockparams: true };
+    body.optimize(&options);
+    super::finalize::clear_unreachable(body);
+    remove_dead_params(body);
+    remove_dead_pure_values(body);
+    merge_straight_lines(body);
+    waffle::passes::resolve_aliases::run(body);
+    remove_dead_params(body);
+}
+
+/// Delete instructions without effects whose results nobody uses: the
+/// constants unrolling leaves behind. Loads, stores, calls and anything
+/// that may trap are never pure in waffle's effect model, so they stay.
+pub fn remove_dead_pure_values(body: &mut FunctionBody) {
+    loop {
+        let mut used: HashSet<Value> = HashSet::new();
+        for b in body.blocks.iter() {
+            for &inst in &body.blocks[b].insts {
+                match &body.values[inst] {
+                    ValueDef::Operator(_, args, _) => {
+                        used.extend(body.arg_pool[*args].iter().map(|&a| body.resolve_alias(a)))
+                    }
+                    ValueDef::PickOutput(v, _, _) | ValueDef::Alias(v) => {
+                        used.insert(body.resolve_alias(*v));
+                    }
+                    _ => {}
+                }
+            }
+            body.blocks[b].terminator.visit_uses(|u| {
+                used.insert(body.resolve_alias(u));
+            });
+        }
+        let mut removed = false;
+        for b in body.blocks.iter().collect::<Vec<_>>() {
+            let insts = std::mem::take(&mut body.blocks[b].insts);
+            let kept: Vec<Value> = insts
+                .into_iter()
+                .filter(|&v| {
+                    let dead = !used.contains(&v)
+                        && matches!(&body.values[v], ValueDef::Operator(op, _, _) if op.is_pure());
+                    removed |= dead;
+                    !dead
+                })
+                .collect();
+            body.blocks[b].insts = kept;
+        }
+        if !removed {
+            return;
+        }
+    }
+}
+
+/// Merge a block into its predecessor when that is its only predecessor and
+/// it is the predecessor's only successor (unrolling leaves long chains).
+pub fn merge_straight_lines(body: &mut FunctionBody) {
+    body.recompute_edges();
+    let blocks: Vec<Block> = body.blocks.iter().collect();
+    let pred_count: HashMap<Block, usize> =
+        blocks.iter().map(|&b| (b, body.blocks[b].preds.len())).collect();
+    let mut merged: HashSet<Block> = HashSet::new();
+    for &b in &blocks {
+        if merged.contains(&b) {
+            continue;
+        }
+        loop {
+            let waffle::Terminator::Br { target } = &body.blocks[b].terminator else { break };
+            let c = target.block;
+            if c == b || c == body.entry || merged.contains(&c) || pred_count.get(&c) != Some(&1) {
+                break;
+            }
+            let args = target.args.clone();
+            let params = std::mem::take(&mut body.blocks[c].params);
+            for ((_, p), a) in params.into_iter().zip(args) {
+                body.values[p] = ValueDef::Alias(a);
+            }
+            let insts = std::mem::take(&mut body.blocks[c].insts);
+            for &v in &insts {
+                body.value_blocks[v] = b;
+            }
+            body.blocks[b].insts.extend(insts);
+            let term = std::mem::replace(&mut body.blocks[c].terminator, waffle::Terminator::Unreachable);
+            body.blocks[b].terminator = term;
+            merged.insert(c);
+        }
+    }
+    body.recompute_edges();
+}
+
+/// Remove block parameters whose value is never used, except to be passed
+/// on to other dead parameters (loops pass values around in cycles).
+pub fn remove_dead_params(body: &mut FunctionBody) {
+    let blocks: Vec<Block> = body.blocks.iter().collect();
+    let mut param_of: HashMap<Value, (Block, usize)> = HashMap::new();
+    for &b in &blocks {
+        for (i, &(_, v)) in body.blocks[b].params.iter().enumerate() {
+            param_of.insert(v, (b, i));
+        }
+    }
+    // Seeds: every use that is not an edge argument.
+    let mut live: HashSet<Value> = HashSet::new();
+    let mut work: Vec<Value> = Vec::new();
+    let mark = |v: Value, live: &mut HashSet<Value>, work: &mut Vec<Value>| {
+        if live.insert(v) {
+            work.push(v);
+        }
+    };
+    for &b in &blocks {
+        for &inst in &body.blocks[b].insts {
+            match &body.values[inst] {
+                ValueDef::Operator(_, args, _) => {
+                    for &a in &body.arg_pool[*args] {
+                        mark(body.resolve_alias(a), &mut live, &mut work);
+                    }
+                }
+                ValueDef::PickOutput(v, _, _) | ValueDef::Alias(v) => {
+                    mark(body.resolve_alias(*v), &mut live, &mut work)
+                }
+                _ => {}
+            }
+        }
+        match &body.blocks[b].terminator {
+            waffle::Terminator::CondBr { cond, .. } => mark(*cond, &mut live, &mut work),
+            waffle::Terminator::Select { value, .. } => mark(*value, &mut live, &mut work),
+            waffle::Terminator::Return { values } => {
+                for &v in values {
+                    mark(v, &mut live, &mut work);
+                }
+            }
+            _ => {}
+        }
+    }
+    // Incoming edges per (block, param index).
+    let mut incoming: HashMap<(Block, usize), Vec<Value>> = HashMap::new();
+    for &b in &blocks {
+        body.blocks[b].terminator.visit_targets(|t| {
+            for (i, &a) in t.args.iter().enumerate() {
+                incoming.entry((t.block, i)).or_default().push(a);
+            }
+        });
+    }
+    while let Some(v) = work.pop() {
+        if let Some(&(b, i)) = param_of.get(&v) {
+            for &a in incoming.get(&(b, i)).map(|v| v.as_slice()).unwrap_or(&[]) {
+                mark(body.resolve_alias(a), &mut live, &mut work);
+            }
+        }
+    }
+    // Remove dead parameters (never the entry's: they are the signature).
+    let mut removed: HashMap<Block, Vec<usize>> = HashMap::new();
+    for &b in &blocks {
+        if b == body.entry {
+            continue;
+        }
+        let dead: Vec<usize> = body.blocks[b]
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, v))| !live.contains(v))
+            .map(|(i, _)| i)
+            .collect();
+        if dead.is_empty() {
+            continue;
+        }
+        let params = std::mem::take(&mut body.blocks[b].params);
+        let kept: Vec<_> = params.into_iter().enumerate().filter(|(i, _)| !dead.contains(i)).map(|(_, p)| p).collect();
+        for (i, &(ty, v)) in kept.iter().enumerate() {
+            body.values[v] = ValueDef::BlockParam(b, i as u32, ty);
+        }
+        body.blocks[b].params = kept;
+        removed.insert(b, dead);
+    }
+    if removed.is_empty() {
+        return;
+    }
+    for &b in &blocks {
+        body.blocks[b].terminator.update_targets(|t| {
+            if let Some(dead) = removed.get(&t.block) {
+                let args = std::mem::take(&mut t.args);
+                t.args = args.into_iter().enumerate().filter(|(i, _)| !dead.contains(i)).map(|(_, a)| a).collect();
+            }
+        });
+    }
+}

@@ -1,0 +1,73 @@
+//! Turn the engine's abstract terminators into real ones, now that every
+//! specialized block's parameter list is final, and drop what the last
+//! round of processing left unreachable.
+
+use std::collections::HashSet;
+
+use waffle::{Block, BlockTarget, Terminator};
+
+use super::engine::{ATerm, Edge, Engine};
+use super::state::REG_DEFAULT;
+
+pub fn finalize(engine: &mut Engine<'_>) {
+    let mut blocks: Vec<Block> = engine.terms.keys().copied().collect();
+    blocks.sort();
+    for block in blocks {
+        let term = engine.terms[&block].clone();
+        let built = match term {
+            ATerm::Br(e) => Terminator::Br { target: target(engine, block, &e) },
+            ATerm::CondBr(cond, t, f) => Terminator::CondBr {
+                cond,
+                if_true: target(engine, block, &t),
+                if_false: target(engine, block, &f),
+            },
+            ATerm::Select(value, edges, default) => Terminator::Select {
+                value,
+                targets: edges.iter().map(|e| target(engine, block, e)).collect(),
+                default: target(engine, block, &default),
+            },
+            ATerm::Return(values) => Terminator::Return { values },
+            ATerm::Unreachable => Terminator::Unreachable,
+        };
+        engine.s.blocks[block].terminator = built;
+    }
+    clear_unreachable(&mut engine.s);
+}
+
+fn target(engine: &mut Engine<'_>, src: Block, edge: &Edge) -> BlockTarget {
+    let Some(keyed) = engine.keyed.get(&edge.target) else {
+        // A split block: no parameters, it reads the source's values.
+        return BlockTarget { block: edge.target, args: vec![] };
+    };
+    let n = keyed.params.len();
+    let regs: Vec<u64> = keyed.reg_params.iter().map(|&(r, _)| r).collect();
+    let mut args = Vec::with_capacity(n + regs.len());
+    for i in 0..n {
+        let a = edge.args[i];
+        args.push(engine.value_in(src, a));
+    }
+    for reg in regs {
+        let a = edge.regs.get(&reg).copied().unwrap_or(REG_DEFAULT);
+        args.push(engine.value_in(src, a));
+    }
+    BlockTarget { block: edge.target, args }
+}
+
+/// Empty every block not reachable from the entry (stale copies from
+/// blocks that were processed again).
+pub fn clear_unreachable(body: &mut waffle::FunctionBody) {
+    let mut seen = HashSet::new();
+    let mut stack = vec![body.entry];
+    while let Some(b) = stack.pop() {
+        if seen.insert(b) {
+            body.blocks[b].terminator.visit_successors(|s| stack.push(s));
+        }
+    }
+    for b in body.blocks.iter().collect::<Vec<_>>() {
+        if !seen.contains(&b) {
+            body.blocks[b].insts.clear();
+            body.blocks[b].terminator = Terminator::Unreachable;
+        }
+    }
+    body.recompute_edges();
+}

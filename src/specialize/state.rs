@@ -1,0 +1,133 @@
+//! The abstract state the specializer tracks: what each value is known to
+//! be, the interpreter context, and the virtual registers.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexSet;
+use waffle::{Type, Value};
+
+/// A constant, as raw bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Konst {
+    I32(u32),
+    I64(u64),
+    F32(u32),
+    F64(u64),
+}
+
+impl Konst {
+    pub fn ty(self) -> Type {
+        match self {
+            Konst::I32(_) => Type::I32,
+            Konst::I64(_) => Type::I64,
+            Konst::F32(_) => Type::F32,
+            Konst::F64(_) => Type::F64,
+        }
+    }
+    pub fn as_u64(self) -> u64 {
+        match self {
+            Konst::I32(v) | Konst::F32(v) => u64::from(v),
+            Konst::I64(v) | Konst::F64(v) => v,
+        }
+    }
+    pub fn from_waffle(c: waffle::ConstVal) -> Option<Konst> {
+        match c {
+            waffle::ConstVal::I32(v) => Some(Konst::I32(v)),
+            waffle::ConstVal::I64(v) => Some(Konst::I64(v)),
+            waffle::ConstVal::F32(v) => Some(Konst::F32(v)),
+            waffle::ConstVal::F64(v) => Some(Konst::F64(v)),
+            waffle::ConstVal::None => None,
+        }
+    }
+    pub fn to_waffle(self) -> waffle::ConstVal {
+        match self {
+            Konst::I32(v) => waffle::ConstVal::I32(v),
+            Konst::I64(v) => waffle::ConstVal::I64(v),
+            Konst::F32(v) => waffle::ConstVal::F32(v),
+            Konst::F64(v) => waffle::ConstVal::F64(v),
+        }
+    }
+}
+
+/// Index of a constant memory buffer (a request argument).
+pub type BufId = u8;
+
+/// What is known about one value at specialization time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AVal {
+    /// A constant. `buf` is the provenance of a pointer into a constant
+    /// buffer: only loads through such pointers may read the buffer.
+    Const { k: Konst, buf: Option<BufId> },
+    /// Known only at run time: this value of the specialized function.
+    Runtime(Value),
+    /// `select(cond, t, f)` of two constants on a runtime condition; used at
+    /// run time as `value`, but split into two constants on an edge to a
+    /// pinned parameter.
+    Select { cond: Value, t: Konst, f: Konst, value: Value },
+    /// The result of `specialize.value(v, lo, hi)` for a runtime `v`: on an
+    /// edge to a pinned parameter it fans out into one constant per value in
+    /// `lo..=hi`, plus `v` itself for anything else.
+    Fanout { v: Value, lo: u32, hi: u32 },
+}
+
+impl AVal {
+    pub fn konst(k: Konst) -> AVal {
+        AVal::Const { k, buf: None }
+    }
+    pub fn as_const(self) -> Option<Konst> {
+        match self {
+            AVal::Const { k, .. } => Some(k),
+            _ => None,
+        }
+    }
+}
+
+/// Interned interpreter contexts: a stack of PCs as a tree of frames.
+#[derive(Default)]
+pub struct Contexts {
+    /// (parent, pc) for each context; index 0 is the root (no frame).
+    frames: IndexSet<(Option<u32>, u32)>,
+}
+
+pub type CtxId = u32;
+pub const ROOT: CtxId = u32::MAX;
+
+impl Contexts {
+    pub fn push(&mut self, parent: CtxId, pc: u32) -> CtxId {
+        let parent = (parent != ROOT).then_some(parent);
+        self.frames.insert_full((parent, pc)).0 as CtxId
+    }
+    pub fn parent(&self, ctx: CtxId) -> Option<CtxId> {
+        if ctx == ROOT {
+            return None;
+        }
+        self.frames.get_index(ctx as usize).map(|&(p, _)| p.unwrap_or(ROOT))
+    }
+    pub fn pc(&self, ctx: CtxId) -> Option<u32> {
+        if ctx == ROOT {
+            return None;
+        }
+        self.frames.get_index(ctx as usize).map(|&(_, pc)| pc)
+    }
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+    /// `pc=A/pc=B` from the outermost frame in.
+    pub fn describe(&self, mut ctx: CtxId) -> String {
+        let mut pcs = Vec::new();
+        while let Some(pc) = self.pc(ctx) {
+            pcs.push(format!("pc={pc}"));
+            ctx = self.parent(ctx).unwrap_or(ROOT);
+        }
+        if pcs.is_empty() {
+            return "outside any context".into();
+        }
+        pcs.reverse();
+        pcs.join("/")
+    }
+}
+
+/// Virtual registers: index -> value. An absent register reads as 0.
+pub type Regs = BTreeMap<u64, AVal>;
+
+pub const REG_DEFAULT: AVal = AVal::Const { k: Konst::I64(0), buf: None };
