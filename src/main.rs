@@ -15,11 +15,20 @@ use clap::Parser;
 /// requests comes out unchanged. Every output is validated before it is
 /// written, and it is written atomically.
 #[derive(Parser, Debug)]
-#[command(name = "pweval", version, max_term_width = 100)]
+#[command(
+    name = "pweval",
+    version,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// Input module (.wasm, or .wat text).
-    #[arg(short = 'i', long = "input", value_name = "FILE")]
-    input: PathBuf,
+    #[arg(short = 'i', long = "input", value_name = "FILE", required = true)]
+    input: Option<PathBuf>,
 
     /// Output module; `-` writes to standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE", required_unless_present = "list_requests")]
@@ -83,6 +92,11 @@ struct Cli {
     #[arg(long = "generic-only")]
     generic_only: bool,
 
+    /// Also precompile the output for this machine into a wasmtime `.cwasm`
+    /// artifact (run it with `pweval run --aot`).
+    #[arg(long = "aot", value_name = "FILE")]
+    aot: Option<PathBuf>,
+
     /// Allow the output path to be the input path.
     #[arg(long)]
     force: bool,
@@ -92,10 +106,39 @@ struct Cli {
     rewrite_all: bool,
 }
 
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Run a WASI command module in embedded wasmtime; stdout, stderr and
+    /// the exit code are passed through.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// The module (.wasm), or with --aot a precompiled `.cwasm`.
+    module: PathBuf,
+
+    /// The module is a `.cwasm` precompiled by `pweval --aot`.
+    #[arg(long)]
+    aot: bool,
+
+    /// Let the program access HOST as GUEST (default: the same path).
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+
+    /// Arguments for the program (after `--`).
+    #[arg(last = true)]
+    args: Vec<String>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let result = match &cli.command {
+        Some(Command::Run(args)) => run_module(args),
+        None => run(&cli).map(|()| 0),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
@@ -103,16 +146,36 @@ fn main() -> ExitCode {
     }
 }
 
+fn run_module(args: &RunArgs) -> Result<i32, String> {
+    let bytes = std::fs::read(&args.module)
+        .map_err(|e| format!("cannot read {}: {e}", args.module.display()))?;
+    let engine = wasmtime::Engine::default();
+    let options = pweval::runner::RunOptions {
+        args: args.args.clone(),
+        dirs: args.dirs.iter().map(|d| parse_dir(d)).collect(),
+        capture: false,
+        probes: vec![],
+    };
+    let result = pweval::runner::run(&engine, &bytes, args.aot, &options).map_err(|e| e.to_string())?;
+    if let Some(trap) = &result.trap {
+        eprintln!("error: the program trapped: {trap}");
+    }
+    Ok(result.exit_code)
+}
+
 fn run(cli: &Cli) -> Result<(), String> {
-    let input = std::fs::read(&cli.input)
-        .map_err(|e| format!("cannot read input file {}: {e}", cli.input.display()))?;
+    let Some(input_path) = &cli.input else {
+        return Err("no input file given (use -i FILE)".into());
+    };
+    let input = std::fs::read(input_path)
+        .map_err(|e| format!("cannot read input file {}: {e}", input_path.display()))?;
     if cli.list_requests {
         return list(&input);
     }
     let Some(output_path) = &cli.output else {
         return Err("no output file given (use -o FILE, or -o - for standard output)".into());
     };
-    if output_path != Path::new("-") && !cli.force && same_file(&cli.input, output_path) {
+    if output_path != Path::new("-") && !cli.force && same_file(input_path, output_path) {
         return Err(format!(
             "the output {} is the input file; pass --force to overwrite it",
             output_path.display()
@@ -151,6 +214,11 @@ fn run(cli: &Cli) -> Result<(), String> {
         dump_ir(dir, &output.report)?;
     }
     write_output(output_path, &output.wasm)?;
+    if let Some(aot) = &cli.aot {
+        let engine = wasmtime::Engine::default();
+        let artifact = pweval::runner::precompile(&engine, &output.wasm).map_err(|e| e.to_string())?;
+        write_output(aot, &artifact)?;
+    }
     eprintln!("{}", output.report.summary());
     Ok(())
 }
