@@ -1,6 +1,6 @@
 //! The request ABI shared with guests: the one source of truth for offsets
 //! and sizes. `include/weval.h` repeats them as macros checked with
-//! `_Static_assert`, and `tests/abi_offsets.rs` compiles the header against
+//! `_Static_assert`, and `tests/all/abi.rs` compiles the header against
 //! *these* constants, so the two cannot drift apart unnoticed.
 
 /// Export returning the address of the request-list head pointer.

@@ -195,7 +195,7 @@ impl<'a> Engine<'a> {
     }
 
     fn describe(&self, ctx: CtxId, gblock: Block) -> String {
-        format!("generic block {gblock}, context {}", self.ctxs.describe(ctx))
+        format!("generic {gblock}, context {}", self.ctxs.describe(ctx))
     }
 
     fn process(&mut self, sb: Block) -> Result<(), String> {

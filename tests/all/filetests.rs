@@ -6,11 +6,12 @@
 //!   `traps` requires a trap;
 //! - `;; run-output: f() == 3`: call on the output only (for what differs by
 //!   design, such as the "is specialized" flag);
+//! - `;; check-in: $func`: later checks look only at that function;
 //! - `;; check: TEXT` / `;; check-not: TEXT`: the printed output module must
 //!   (not) contain TEXT;
 //! - `;; expect: identical`: the output must be byte-identical to the input;
 //! - `;; expect: error TEXT`: pweval must refuse with a message containing TEXT;
-//! - `;; flags: --strict`: options for the run.
+//! - `;; flags: --strict --max-blocks N`: options for the run.
 //!
 //! After the runs, exported globals and memories must match. Each case also
 //! runs with every section re-encoded (`rewrite_all`), which must not change
@@ -26,7 +27,9 @@ struct Case {
     /// Calls checked on the output only (where input and output differ by
     /// design, e.g. the "is specialized" flag).
     output_runs: Vec<(String, Vec<String>, Option<String>)>,
-    checks: Vec<(bool, String)>,
+    /// (must contain?, text, function the check is scoped to)
+    checks: Vec<(bool, String, Option<String>)>,
+    max_blocks: Option<usize>,
     identical: bool,
     error: Option<String>,
     strict: bool,
@@ -34,7 +37,8 @@ struct Case {
 
 fn parse_case(text: &str) -> Result<Case, String> {
     let mut case =
-        Case { runs: vec![], output_runs: vec![], checks: vec![], identical: false, error: None, strict: false };
+        Case { runs: vec![], output_runs: vec![], checks: vec![], max_blocks: None, identical: false, error: None, strict: false };
+    let mut scope: Option<String> = None;
     for line in text.lines() {
         let Some(directive) = line.trim().strip_prefix(";;") else { continue };
         let directive = directive.trim();
@@ -57,10 +61,12 @@ fn parse_case(text: &str) -> Result<Case, String> {
             } else {
                 case.runs.push((name, args, expect));
             }
+        } else if let Some(rest) = directive.strip_prefix("check-in:") {
+            scope = Some(rest.trim().to_string());
         } else if let Some(rest) = directive.strip_prefix("check-not:") {
-            case.checks.push((false, rest.trim().to_string()));
+            case.checks.push((false, rest.trim().to_string(), scope.clone()));
         } else if let Some(rest) = directive.strip_prefix("check:") {
-            case.checks.push((true, rest.trim().to_string()));
+            case.checks.push((true, rest.trim().to_string(), scope.clone()));
         } else if let Some(rest) = directive.strip_prefix("expect:") {
             let rest = rest.trim();
             if rest == "identical" {
@@ -71,9 +77,14 @@ fn parse_case(text: &str) -> Result<Case, String> {
                 return Err(format!("unknown expectation: {line}"));
             }
         } else if let Some(rest) = directive.strip_prefix("flags:") {
-            for flag in rest.split_whitespace() {
+            let mut flags = rest.split_whitespace();
+            while let Some(flag) = flags.next() {
                 match flag {
                     "--strict" => case.strict = true,
+                    "--max-blocks" => {
+                        let n = flags.next().and_then(|n| n.parse().ok());
+                        case.max_blocks = Some(n.ok_or("--max-blocks needs a number")?);
+                    }
                     other => return Err(format!("unknown flag {other}")),
                 }
             }
@@ -98,8 +109,11 @@ fn run_case(path: &Path) -> Result<(), String> {
     let input = wat::parse_str(&text).map_err(|e| format!("bad test input: {e}"))?;
     let engine = engine();
     for rewrite_all in [false, true] {
-        let options =
+        let mut options =
             pweval::Options { strict: case.strict, rewrite_all, ..pweval::Options::default() };
+        if let Some(n) = case.max_blocks {
+            options.limits.max_blocks = n;
+        }
         let result = pweval::process(&input, &options);
         let (report, output) = match (&case.error, result) {
             (Some(want), Err(e)) => {
@@ -123,10 +137,16 @@ fn run_case(path: &Path) -> Result<(), String> {
         }
         let printed = wasmprinter::print_bytes(&output).map_err(|e| e.to_string())?;
         if !rewrite_all {
-            for (want, needle) in &case.checks {
-                if printed.contains(needle.as_str()) != *want {
+            for (want, needle, scope) in &case.checks {
+                let text = match scope {
+                    Some(func) => function_text(&printed, func)
+                        .ok_or_else(|| format!("no function {func} in the output:\n{printed}"))?,
+                    None => printed.as_str(),
+                };
+                if text.contains(needle.as_str()) != *want {
                     let verb = if *want { "lacks" } else { "contains" };
-                    return Err(format!("output {verb} {needle:?}:\n{printed}"));
+                    let what = scope.as_deref().unwrap_or("output");
+                    return Err(format!("{what} {verb} {needle:?}:\n{text}"));
                 }
             }
         }
@@ -175,6 +195,14 @@ fn run_case(path: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The printed text of function `name` (`$name`) within a printed module.
+fn function_text<'t>(printed: &'t str, name: &str) -> Option<&'t str> {
+    let start = printed.find(&format!("(func {name} "))?;
+    let rest = &printed[start..];
+    let end = rest[1..].find("\n  (").map_or(rest.len(), |i| i + 1);
+    Some(&rest[..end])
 }
 
 fn compare_expected(path: &Path, report: &str) -> Result<(), String> {

@@ -1,5 +1,6 @@
 //! All integration tests, in one binary so wasmtime is linked once.
 
+mod abi;
 mod cli;
 mod corrupt;
 mod filetests;
