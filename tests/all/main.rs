@@ -3,6 +3,7 @@
 mod abi;
 mod cli;
 mod corrupt;
+mod example;
 mod filetests;
 mod guests;
 mod harness;
