@@ -48,6 +48,9 @@ pub struct Options {
     pub dump_ir: bool,
     /// Re-encode every section even when nothing in it changes (tests).
     pub rewrite_all: bool,
+    /// With `wizen`: stop after the snapshot and return it unchanged (the
+    /// input other tools, e.g. weval, take).
+    pub snapshot_only: bool,
     /// Per-request budgets.
     pub limits: specialize::Limits,
     /// Answer no request: lower the intrinsics and unlink the list, but
@@ -71,6 +74,10 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     }
     let info = ModuleInfo::parse(&bytes)?;
     let mut report = Report::default();
+    if options.snapshot_only {
+        report.unchanged = true;
+        return Ok(Output { wasm: bytes.clone(), report });
+    }
 
     // 1. Intrinsic imports: recognised ones are removed from the output.
     let mut plan = Plan { rewrite_all: options.rewrite_all, ..Plan::default() };
@@ -108,6 +115,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     };
     let mut answered: Vec<(usize, u64)> = Vec::new();
     let to_answer = if options.generic_only { &[][..] } else { &list.requests[..] };
+    report.kept_generic = list.requests.len() - to_answer.len();
     for request in to_answer {
         let start = std::time::Instant::now();
         let type_index = info.func_types[request.func as usize];

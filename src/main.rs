@@ -87,6 +87,11 @@ struct Cli {
     #[arg(long = "list-requests")]
     list_requests: bool,
 
+    /// With -w: write the Wizer snapshot itself, untouched (e.g. as the input
+    /// for another specializer).
+    #[arg(long = "snapshot-only", requires = "wizen")]
+    snapshot_only: bool,
+
     /// Answer no request: lower the intrinsics and unlink the request list
     /// but keep the generic functions (a baseline of the same snapshot).
     #[arg(long = "generic-only")]
@@ -192,6 +197,7 @@ fn run(cli: &Cli) -> Result<(), String> {
         dump_ir: cli.dump_ir.is_some(),
         rewrite_all: cli.rewrite_all,
         generic_only: cli.generic_only,
+        snapshot_only: cli.snapshot_only,
         limits: pweval::specialize::Limits {
             max_blocks: cli.max_blocks,
             max_insts: cli.max_insts,

@@ -30,6 +30,9 @@ pub struct Report {
     pub requests: Vec<RequestReport>,
     /// Requests found but not specialized (malformed or failed).
     pub skipped: usize,
+    /// Valid requests deliberately left on the generic function
+    /// (`--generic-only`).
+    pub kept_generic: usize,
     /// Intrinsic imports replaced by their generic meaning.
     pub removed_intrinsics: usize,
     /// The output is byte-identical to the (snapshotted) input.
@@ -43,13 +46,16 @@ impl Report {
 
     /// The one-line summary printed after every run.
     pub fn summary(&self) -> String {
-        let total = self.specialized() + self.skipped;
+        let total = self.specialized() + self.skipped + self.kept_generic;
         let mut s = format!(
             "pweval: {} of {} request(s) specialized, {} skipped",
             self.specialized(),
             total,
             self.skipped
         );
+        if self.kept_generic > 0 {
+            let _ = write!(s, ", {} kept generic (--generic-only)", self.kept_generic);
+        }
         if self.removed_intrinsics > 0 {
             let _ = write!(s, "; {} intrinsic import(s) lowered", self.removed_intrinsics);
         }

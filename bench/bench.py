@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""pweval benchmarks: every variant of each example program, run
+interleaved (A B C A B C ...) so that machine noise hits all of them alike,
+reported as min and median wall time per variant and as ratios.
+
+Run through bench/run.sh (it builds pweval and installs the C toolchain).
+"""
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "bench" / "build"
+PWEVAL = ROOT / "target" / "debug" / "pweval"
+EXPECTED_SUM = "Result: 5000000050000000\n"
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def timed(cmd, expect=None):
+    """Wall time of one whole process, checking its output."""
+    start = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if out.returncode != 0:
+        sys.exit(f"bench: {' '.join(map(str, cmd))} failed ({out.returncode}):\n{out.stderr}")
+    if expect is not None and out.stdout != expect:
+        sys.exit(f"bench: {' '.join(map(str, cmd))} printed {out.stdout!r}, expected {expect!r}")
+    return elapsed
+
+
+def peak(cmd):
+    """(seconds, peak RSS in MB) of one process, via GNU time."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + [str(c) for c in cmd],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return None
+    secs, kb = out.stderr.strip().splitlines()[-1].split()
+    return float(secs), int(kb) / 1024
+
+
+def make_interp(out, loop_count, repeat=1):
+    flags = f"-DPROGRAM_REPEAT={repeat}" if repeat != 1 else ""
+    sh(["make", "-s", "-C", str(ROOT / "examples/interp-c"), f"OUT={out}",
+        f"LOOP_COUNT={loop_count}", f"EXTRA_CFLAGS={flags}"])
+
+
+def build(args):
+    BUILD.mkdir(parents=True, exist_ok=True)
+    v = {}
+    big, floor = BUILD / "interp", BUILD / "interp-floor"
+    make_interp(big, args.loop_count)
+    make_interp(floor, 1)
+    src = ROOT / "examples/interp-c/interp.c"
+    inc = ROOT / "include"
+    for cc in ("clang", "gcc"):
+        exe = BUILD / f"interp-native-{cc}"
+        sh([cc, "-O2", f"-I{inc}", f"-DLOOP_COUNT={args.loop_count}", "-o", str(exe), str(src)])
+        v[f"native ({cc} -O2)"] = [exe]
+    # The snapshot every specializer starts from.
+    snap = big / "interp.snapshot.wasm"
+    sh([PWEVAL, "-w", "--snapshot-only", "-i", big / "interp.wasm", "-o", snap])
+    v["generic Wasm (wasmtime)"] = [PWEVAL, "run", big / "interp-generic.wasm"]
+    spec, cwasm = big / "interp.pweval.wasm", big / "interp.pweval.cwasm"
+    sh([PWEVAL, "-i", snap, "-o", spec, "--aot", cwasm])
+    v["pweval (wasmtime JIT)"] = [PWEVAL, "run", spec]
+    v["pweval (precompiled)"] = [PWEVAL, "run", "--aot", cwasm]
+    weval = shutil.which("weval")
+    notes = []
+    if weval:
+        out = big / "interp.weval.wasm"
+        r = subprocess.run([weval, "weval", "-i", snap, "-o", out], capture_output=True, text=True)
+        if r.returncode == 0:
+            # weval leaves its intrinsics as imports only when nothing used
+            # them; its output runs like any WASI module.
+            v["weval (wasmtime JIT)"] = [PWEVAL, "run", out]
+        else:
+            notes.append(f"weval failed on the same snapshot: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
+    else:
+        notes.append("weval not on PATH, so not measured (get it with `cargo install weval --locked`)")
+    hand = BUILD / "sum.wasm"
+    text = (ROOT / "bench/sum.wat").read_text().replace("LOOP_COUNT", str(args.loop_count))
+    (BUILD / "sum.wat").write_text(text)
+    sh([PWEVAL, "-i", BUILD / "sum.wat", "-o", hand])
+    v["hand-written Wasm (limit)"] = [PWEVAL, "run", hand]
+    floor_snap = floor / "interp.snapshot.wasm"
+    sh([PWEVAL, "-w", "--snapshot-only", "-i", floor / "interp.wasm", "-o", floor_snap])
+    floor_spec = floor / "interp.pweval.wasm"
+    sh([PWEVAL, "-i", floor_snap, "-o", floor_spec])
+    return v, floor_spec, snap, notes
+
+
+def run_rounds(variants, floor, rounds, loop_count):
+    expect = f"Result: {loop_count * (loop_count + 1) // 2}\n"
+    times = {name: [] for name in variants}
+    times["start-up floor (loop count 1)"] = []
+    for r in range(rounds):
+        for name, cmd in variants.items():
+            times[name].append(timed(cmd, expect))
+        times["start-up floor (loop count 1)"].append(timed([PWEVAL, "run", floor], "Result: 1\n"))
+        print(f"bench: round {r + 1}/{rounds} done", file=sys.stderr)
+    return times
+
+
+def specializer_costs(snap):
+    """pweval's (and weval's) own time and peak memory on the snapshot."""
+    rows = []
+    out = BUILD / "cost.pweval.wasm"
+    best = None
+    for _ in range(5):
+        m = peak([PWEVAL, "-i", snap, "-o", out, "--stats"])
+        if m and (best is None or m[0] < best[0]):
+            best = m
+    stats = sh([PWEVAL, "-i", snap, "-o", out, "--stats"]).stderr
+    ms = re.search(r"([0-9.]+) ms", stats)
+    rows.append(("pweval", best, ms.group(1) if ms else "?", out.stat().st_size))
+    weval = shutil.which("weval")
+    if weval:
+        wout = BUILD / "cost.weval.wasm"
+        m = peak([weval, "weval", "-i", snap, "-o", wout])
+        if m:
+            rows.append(("weval", m, "n/a", wout.stat().st_size))
+    return rows
+
+
+def scaling(args):
+    rows = []
+    for repeat in (1, 10, 100):
+        d = BUILD / f"scale-{repeat}"
+        make_interp(d, 1000, repeat)
+        snap = d / "interp.snapshot.wasm"
+        sh([PWEVAL, "-w", "--snapshot-only", "-i", d / "interp.wasm", "-o", snap])
+        out = d / "interp.pweval.wasm"
+        samples = []
+        for _ in range(5):
+            stats = sh([PWEVAL, "-i", snap, "-o", out, "--stats"]).stderr
+            m = re.search(r"instructions (\d+) -> (\d+), (\d+) bytes, ([0-9.]+) ms", stats)
+            samples.append(float(m.group(4)))
+        words = re.search(r"(\d+) contexts", stats)
+        rows.append((repeat, int(words.group(1)) if words else 0, statistics.median(samples),
+                     out.stat().st_size))
+        got = sh([PWEVAL, "run", out]).stdout
+        if got != "Result: 500500\n":
+            sys.exit(f"bench: scaled program {repeat}x printed {got!r}")
+    return rows
+
+
+def table(times, costs, scale, notes, args):
+    med = {k: statistics.median(v) for k, v in times.items()}
+    lo = {k: min(v) for k, v in times.items()}
+    generic = med["generic Wasm (wasmtime)"]
+    ours = med["pweval (wasmtime JIT)"]
+    lines = [
+        f"Sum 1..{args.loop_count:,} on the accumulator VM (examples/interp-c); "
+        f"{args.rounds} interleaved rounds; whole-process wall time.",
+        "",
+        "| variant | min (ms) | median (ms) | speed-up over generic Wasm | vs pweval JIT |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name in times:
+        lines.append(f"| {name} | {lo[name] * 1000:.1f} | {med[name] * 1000:.1f} | "
+                     f"{generic / med[name]:.2f}x | {med[name] / ours:.2f} |")
+    lines += ["", "Specializer cost on the same snapshot (best of 5 for pweval):", "",
+              "| tool | wall (ms) | peak RSS (MB) | specialization (ms, --stats) | output bytes |",
+              "|---|---:|---:|---:|---:|"]
+    for tool, m, spec_ms, size in costs:
+        lines.append(f"| {tool} | {m[0] * 1000:.0f} | {m[1]:.0f} | {spec_ms} | {size:,} |")
+    lines += ["", "Scaling with bytecode length (the loop body repeated; loop count 1,000):", "",
+              "| program length | contexts | specialization (ms, median of 5) | output bytes |",
+              "|---|---:|---:|---:|"]
+    for repeat, contexts, ms, size in scale:
+        lines.append(f"| {repeat}x | {contexts} | {ms:.2f} | {size:,} |")
+    lines += ["", "Notes:", ""]
+    floor = med["start-up floor (loop count 1)"]
+    hand = med.get("hand-written Wasm (limit)")
+    lines.append(f"- pweval output / hand-written limit: {ours / hand:.2f}x the time; net of the "
+                 f"start-up floor: {(ours - floor) / max(hand - floor, 1e-9):.2f}x.")
+    if "weval (wasmtime JIT)" in med:
+        lines.append(f"- pweval output vs weval output: {med['weval (wasmtime JIT)'] / ours:.2f}x "
+                     "(>1 means pweval's is faster).")
+    for n in notes:
+        lines.append(f"- {n}")
+    lines.append(f"- Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+                 "pweval built with the dev profile (dependencies at opt-level 2); wasmtime 48 embedded "
+                 "in `pweval run` for every Wasm variant.")
+    return "\n".join(lines) + "\n"
+
+
+def chart(times, path):
+    try:
+        import matplotlib
+    except ImportError:
+        venv = ROOT / "bench" / ".venv"
+        if not (venv / "bin" / "python").exists():
+            sh([sys.executable, "-m", "venv", str(venv)])
+        sh([str(venv / "bin" / "pip"), "install", "-q", "matplotlib"])
+        sh([str(venv / "bin" / "python"), __file__, "--chart-only", str(path)],
+           input=repr({k: v for k, v in times.items()}))
+        return
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    names = list(times)
+    meds = [statistics.median(times[n]) * 1000 for n in names]
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(names) + 1.2))
+    ax.barh(names, meds, color=["#4c72b0" if "pweval" not in n else "#dd8452" for n in names])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("median wall time, ms (log scale)")
+    for y, m in enumerate(meds):
+        ax.text(m, y, f" {m:.0f}", va="center")
+    ax.set_title("Sum 1..N on the accumulator VM")
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--rounds", type=int, default=10)
+    p.add_argument("--loop-count", type=int, default=100_000_000)
+    p.add_argument("--chart-only")
+    args = p.parse_args()
+    if args.chart_only:
+        chart(eval(sys.stdin.read()), args.chart_only)
+        return
+    variants, floor, snap, notes = build(args)
+    times = run_rounds(variants, floor, args.rounds, args.loop_count)
+    costs = specializer_costs(snap)
+    scale = scaling(args)
+    text = table(times, costs, scale, notes, args)
+    (ROOT / "bench" / "results.md").write_text(text)
+    chart(times, ROOT / "bench" / "results.svg")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
