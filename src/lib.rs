@@ -5,15 +5,23 @@
 //! request, a version of the requested function specialized to the request's
 //! constant arguments, and points the request's result slot at it.
 //!
-//! ```no_run
-//! let input = std::fs::read("interp.snapshot.wasm")?;
-//! let output = pweval::process(&input, &pweval::Options::default())?;
+//! ```
+//! // A snapshot whose memory holds one request (tests/filetests/requests):
+//! // specialize `sum_bytes` to a constant buffer and length.
+//! let input = include_bytes!("../tests/filetests/requests/answered.wat");
+//! let output = pweval::process(input, &pweval::Options::default())?;
 //! for line in &output.report.diagnostics {
 //!     eprintln!("{line}");
 //! }
-//! std::fs::write("interp.pweval.wasm", &output.wasm)?;
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! assert_eq!(output.report.specialized(), 1);
+//! assert!(wasmparser::validate(&output.wasm).is_ok());
+//! // std::fs::write("out.wasm", &output.wasm)?;
+//! # Ok::<(), pweval::Error>(())
 //! ```
+//!
+//! With a guest that still needs pre-initialising, set
+//! `Options::wizen: Some(WizenOptions::default())`; `examples/build-rs` does
+//! this from a `build.rs`.
 //!
 //! The pipeline, top to bottom, is [`process`].
 
