@@ -25,6 +25,7 @@
 //!
 //! The pipeline, top to bottom, is [`process`].
 
+pub mod answer;
 pub mod error;
 pub mod intrinsics;
 pub mod ir;
@@ -46,8 +47,13 @@ use module::parse::ModuleInfo;
 use module::rewrite::{self, NewFunc, Plan};
 
 /// What to do. `Default` gives the command line's defaults.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
+    /// Threads for specializing requests; 0 = one per core. The output does
+    /// not depend on it.
+    pub jobs: usize,
+    /// Told (done, total) as requests complete, e.g. for a progress line.
+    pub progress: Option<answer::Progress>,
     /// Pre-initialise the input with Wizer first (`-w`).
     pub wizen: Option<WizenOptions>,
     /// Fail (no output) when any request could not be specialized.
@@ -65,6 +71,19 @@ pub struct Options {
     /// leave every request on the generic function (the baseline of the
     /// same snapshot, for comparisons).
     pub generic_only: bool,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("jobs", &self.jobs)
+            .field("wizen", &self.wizen)
+            .field("strict", &self.strict)
+            .field("generic_only", &self.generic_only)
+            .field("snapshot_only", &self.snapshot_only)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The output module and what happened.
@@ -121,45 +140,38 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
             }
         }
     };
-    let mut answered: Vec<(usize, u64)> = Vec::new();
     let to_answer = if options.generic_only { &[][..] } else { &list.requests[..] };
     report.kept_generic = list.requests.len() - to_answer.len();
-    for request in to_answer {
-        let start = std::time::Instant::now();
-        let type_index = info.func_types[request.func as usize];
-        let result = match &ir {
-            Some(ir) => {
-                let cx = specialize::Context {
-                    ir,
-                    intrinsics: &intrinsics,
-                    limits: &options.limits,
-                    want_ir_text: options.dump_ir,
-                };
-                specialize::specialize(&cx, request, type_index)
-            }
-            None => Err("the module could not be lifted into the IR".to_string()),
-        };
+    let settings = answer::Settings {
+        limits: &options.limits,
+        want_ir_text: options.dump_ir,
+        jobs: options.jobs,
+        progress: options.progress.as_ref(),
+    };
+    let answers = answer::answer_all(&info, ir.as_ref(), to_answer, &intrinsics, &settings);
+    let mut answered: Vec<(usize, u64)> = Vec::new();
+    for (request, answer) in to_answer.iter().zip(answers) {
+        let function = info.func_display_name(request.func);
         let mut entry = RequestReport {
             subject: request.subject.clone(),
             user_id: request.user_id,
-            function: info.func_display_name(request.func),
-            outcome: Outcome::Skipped(String::new()),
+            function: function.clone(),
+            outcome: Outcome::Specialized,
             output_bytes: 0,
-            micros: 0,
+            micros: answer.micros,
             ir_text: None,
             stats: None,
         };
-        match result {
+        match answer.result {
             Ok(done) => {
                 entry.output_bytes = done.body.len();
                 entry.ir_text = done.ir_text;
                 entry.stats = Some(done.stats);
-                entry.outcome = Outcome::Specialized;
                 answered.push((plan.new_funcs.len(), request.result_slot));
                 plan.new_funcs.push(NewFunc {
                     type_index: done.type_index,
                     body: done.body,
-                    name: format!("{}.pweval.{}", info.func_display_name(request.func), request.user_id),
+                    name: format!("{function}.pweval.{}", request.user_id),
                 });
             }
             Err(why) => {
@@ -171,7 +183,6 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
                 entry.outcome = Outcome::Skipped(why);
             }
         }
-        entry.micros = start.elapsed().as_micros() as u64;
         report.requests.push(entry);
     }
 

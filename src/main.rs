@@ -75,6 +75,11 @@ struct Cli {
     #[arg(long = "max-fanout", value_name = "N", default_value_t = pweval::specialize::Limits::default().max_fanout)]
     max_fanout: u32,
 
+    /// Threads for specializing requests [default: one per core]; the output
+    /// is the same for any number.
+    #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0, hide_default_value = true)]
+    jobs: usize,
+
     /// Print per-request statistics.
     #[arg(long)]
     stats: bool,
@@ -192,6 +197,8 @@ fn run(cli: &Cli) -> Result<(), String> {
         keep_init_func: cli.keep_init_func,
     });
     let options = pweval::Options {
+        jobs: cli.jobs,
+        progress: Some(progress_line()),
         wizen,
         strict: cli.strict,
         dump_ir: cli.dump_ir.is_some(),
@@ -227,6 +234,38 @@ fn run(cli: &Cli) -> Result<(), String> {
     }
     eprintln!("{}", output.report.summary());
     Ok(())
+}
+
+/// A progress line on stderr once specializing has taken over a second:
+/// rewritten in place on a terminal, a plain line every few seconds otherwise.
+fn progress_line() -> pweval::answer::Progress {
+    use std::io::IsTerminal;
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+    let started = Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let last: Mutex<Option<Instant>> = Mutex::new(None);
+    std::sync::Arc::new(move |done: usize, total: usize| {
+        if started.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let Ok(mut last) = last.lock() else { return };
+        let every = if terminal { Duration::from_millis(100) } else { Duration::from_secs(3) };
+        let due = last.is_none_or(|t| t.elapsed() >= every) || done == total;
+        if !due {
+            return;
+        }
+        *last = Some(Instant::now());
+        let secs = started.elapsed().as_secs_f64();
+        if terminal {
+            eprint!("\rpweval: specialized {done}/{total} requests ({secs:.1} s)");
+            if done == total {
+                eprintln!();
+            }
+        } else {
+            eprintln!("pweval: specialized {done}/{total} requests ({secs:.1} s)");
+        }
+    })
 }
 
 fn parse_dir(spec: &str) -> (PathBuf, String) {

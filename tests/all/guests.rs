@@ -168,3 +168,14 @@ fn malformed_requests_get_exact_diagnostics_and_fall_back() {
         }
     }
 }
+
+#[test]
+fn output_is_the_same_for_any_number_of_threads() {
+    let snap = pweval::snapshot::wizen(&guest("all_intrinsics_cpp.wasm"), &Default::default()).unwrap();
+    let with = |jobs| pweval::process(&snap, &pweval::Options { jobs, ..Default::default() }).unwrap();
+    let one = with(1);
+    assert_eq!(one.report.specialized(), 3);
+    for jobs in [2, 3, 8] {
+        assert!(with(jobs).wasm == one.wasm, "output differs with {jobs} threads");
+    }
+}

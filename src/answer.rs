@@ -1,0 +1,93 @@
+//! Answering every valid request, in parallel across cores.
+//!
+//! **Invariant:** the results come back in request order whatever the
+//! number of threads, so the output module is the same byte for byte.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::intrinsics::Intrinsic;
+use crate::ir::IrModule;
+use crate::module::parse::ModuleInfo;
+use crate::requests::Request;
+use crate::specialize::{self, Limits, Specialized};
+
+/// Called as requests complete: (done, total).
+pub type Progress = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync + std::panic::RefUnwindSafe>;
+
+pub struct Answer {
+    pub result: Result<Specialized, String>,
+    pub micros: u64,
+}
+
+pub struct Settings<'o> {
+    pub limits: &'o Limits,
+    pub want_ir_text: bool,
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    pub progress: Option<&'o Progress>,
+}
+
+pub fn answer_all(
+    info: &ModuleInfo<'_>,
+    ir: Option<&IrModule<'_>>,
+    requests: &[Request],
+    intrinsics: &HashMap<u32, Intrinsic>,
+    settings: &Settings<'_>,
+) -> Vec<Answer> {
+    let total = requests.len();
+    let threads = match settings.jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, total.max(1));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<Answer>>> = Mutex::new((0..total).map(|_| None).collect());
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(request) = requests.get(i) else { break };
+        let started = Instant::now();
+        let result = match ir {
+            Some(ir) => {
+                let cx = specialize::Context {
+                    ir,
+                    intrinsics,
+                    limits: settings.limits,
+                    want_ir_text: settings.want_ir_text,
+                };
+                specialize::specialize(&cx, request, info.func_types[request.func as usize])
+            }
+            None => Err("the module could not be lifted into the IR".to_string()),
+        };
+        let answer = Answer { result, micros: started.elapsed().as_micros() as u64 };
+        if let Ok(mut slots) = slots.lock() {
+            slots[i] = Some(answer);
+        }
+        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(progress) = settings.progress {
+            progress(finished, total);
+        }
+    };
+    if threads == 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(work);
+            }
+        });
+    }
+    let slots = slots.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.unwrap_or(Answer {
+                result: Err("internal error: the request was not processed".into()),
+                micros: 0,
+            })
+        })
+        .collect()
+}
