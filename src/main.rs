@@ -325,6 +325,12 @@ fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
             .and_then(|_| out.flush())
             .map_err(|e| format!("cannot write to standard output: {e}"));
     }
+    // Devices and pipes (e.g. /dev/null) are written in place: renaming a
+    // temporary file over them would replace the device itself.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, bytes)
+            .map_err(|e| format!("cannot write output file {}: {e}", path.display()));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

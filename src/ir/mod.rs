@@ -60,7 +60,12 @@ pub fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 /// Check the IR's structural invariants (waffle's validator: every use is
 /// defined and dominated, block params match branch arguments).
 pub fn verify(body: &FunctionBody) -> Result<(), String> {
-    guard(|| body.validate())?.map_err(|e| format!("IR verifier: {e}"))
+    // waffle's message embeds the whole function; a diagnostic is one line.
+    guard(|| body.validate())?.map_err(|e| {
+        let text = e.to_string();
+        let cause = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("invalid IR");
+        format!("IR verifier: {}", cause.trim())
+    })
 }
 
 /// Lower a function to an encoded body (locals and code, no size prefix),

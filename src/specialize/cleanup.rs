@@ -11,16 +11,31 @@ use std::collections::{HashMap, HashSet};
 
 use waffle::{Block, FunctionBody, Value, ValueDef};
 
-pub fn run(body: &mut FunctionBody) {
+pub fn run(body: &mut FunctionBody) -> Result<(), String> {
+    // In debug builds the IR verifier runs after every step, so a broken
+    // step is named rather than found at the end.
+    let check = |body: &FunctionBody, step: &str| -> Result<(), String> {
+        if cfg!(debug_assertions) {
+            crate::ir::verify(body).map_err(|e| format!("after clean-up step {step}: {e}"))?;
+        }
+        Ok(())
+    };
     remove_dead_params(body);
+    check(body, "dead parameters")?;
     let options = waffle::OptOptions { gvn: true, cprop: false, redundant_blockparams: true };
     body.optimize(&options);
+    waffle::passes::resolve_aliases::run(body);
+    check(body, "waffle optimize")?;
     super::finalize::clear_unreachable(body);
     remove_dead_params(body);
+    check(body, "dead parameters (2)")?;
     remove_dead_pure_values(body);
+    check(body, "dead values")?;
     merge_straight_lines(body);
     waffle::passes::resolve_aliases::run(body);
+    check(body, "block merging")?;
     remove_dead_params(body);
+    check(body, "dead parameters (3)")
 }
 
 /// Delete instructions without effects whose results nobody uses: the
@@ -133,12 +148,13 @@ pub fn remove_dead_params(body: &mut FunctionBody) {
                 _ => {}
             }
         }
+        // Uses may be aliases (GVN leaves them): the aliased value is live.
         match &body.blocks[b].terminator {
-            waffle::Terminator::CondBr { cond, .. } => mark(*cond, &mut live, &mut work),
-            waffle::Terminator::Select { value, .. } => mark(*value, &mut live, &mut work),
+            waffle::Terminator::CondBr { cond, .. } => mark(body.resolve_alias(*cond), &mut live, &mut work),
+            waffle::Terminator::Select { value, .. } => mark(body.resolve_alias(*value), &mut live, &mut work),
             waffle::Terminator::Return { values } => {
                 for &v in values {
-                    mark(v, &mut live, &mut work);
+                    mark(body.resolve_alias(v), &mut live, &mut work);
                 }
             }
             _ => {}

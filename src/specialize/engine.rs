@@ -23,7 +23,7 @@ use waffle::{Block, BlockTarget, FunctionBody, Operator, Terminator, Type, Value
 use super::util::called_intrinsic;
 use super::fold::{self, Buffer};
 use super::prepare::Pins;
-use super::state::{AVal, Contexts, CtxId, Konst, Regs, REG_DEFAULT, ROOT};
+use super::state::{AVal, Contexts, CtxId, Extra, Extras, Konst, SlotKey, REG_DEFAULT, ROOT};
 use super::Limits;
 use crate::intrinsics::Intrinsic;
 
@@ -32,6 +32,10 @@ pub struct Key {
     pub ctx: CtxId,
     pub gblock: Block,
     pub pinned: Vec<(usize, Konst)>,
+    /// Slots whose value is not yet in memory: copies with different pending
+    /// stores cannot merge (the stores would have to happen in predecessors
+    /// already built).
+    pub dirty: Vec<SlotKey>,
 }
 
 /// One control-flow edge, abstractly: values are resolved to specialized
@@ -40,7 +44,7 @@ pub struct Key {
 pub struct Edge {
     pub target: Block,
     pub args: Vec<AVal>,
-    pub regs: Regs,
+    pub extras: Extras,
 }
 
 #[derive(Clone, Debug)]
@@ -58,9 +62,17 @@ pub struct Keyed {
     /// Specialized parameters, one per generic parameter.
     pub params: Vec<Value>,
     pub state: Vec<AVal>,
-    pub regs: Regs,
-    /// Register parameters in creation order.
-    pub reg_params: Vec<(u64, Value)>,
+    pub extras: Extras,
+    /// Parameters for registers, roots and slots, in creation order.
+    pub extra_params: Vec<(Extra, Value)>,
+}
+
+/// The mutable state while walking one block.
+pub struct Walk {
+    pub env: HashMap<Value, AVal>,
+    pub extras: Extras,
+    pub dirty: std::collections::BTreeSet<SlotKey>,
+    pub ctx: CtxId,
 }
 
 pub struct Engine<'a> {
@@ -84,6 +96,16 @@ pub struct Engine<'a> {
 
 type Env = HashMap<Value, AVal>;
 
+/// The abstract value of runtime argument `i` of type `ty`: i32 arguments
+/// are roots of symbolic addresses.
+fn runtime_arg(p: Value, i: usize, ty: Type) -> AVal {
+    if ty == Type::I32 {
+        AVal::Addr { value: p, root: i as u32, off: 0 }
+    } else {
+        AVal::Runtime(p)
+    }
+}
+
 impl<'a> Engine<'a> {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -104,15 +126,21 @@ impl<'a> Engine<'a> {
         s.entry = entry;
         let mut params = Vec::new();
         let mut state = Vec::new();
+        let mut extras = Extras::new();
         for (i, &(ty, _)) in g.blocks[g.entry].params.iter().enumerate() {
             let p = s.add_blockparam(entry, ty);
             params.push(p);
             state.push(match entry_state.get(i) {
                 Some(a @ AVal::Const { .. }) => *a,
-                _ => AVal::Runtime(p),
+                _ => {
+                    if ty == Type::I32 {
+                        extras.insert(Extra::Root(i as u32), AVal::Runtime(p));
+                    }
+                    runtime_arg(p, i, ty)
+                }
             });
         }
-        let key = Key { ctx: ROOT, gblock: g.entry, pinned: vec![] };
+        let key = Key { ctx: ROOT, gblock: g.entry, pinned: vec![], dirty: vec![] };
         let mut engine = Engine {
             g,
             pins,
@@ -131,7 +159,7 @@ impl<'a> Engine<'a> {
             emitted: 0,
         };
         engine.keys.insert(key.clone(), entry);
-        engine.keyed.insert(entry, Keyed { key, params, state, regs: Regs::new(), reg_params: vec![] });
+        engine.keyed.insert(entry, Keyed { key, params, state, extras, extra_params: vec![] });
         engine.work.insert(entry);
         Ok(engine)
     }
@@ -173,7 +201,7 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn emit(&mut self, block: Block, op: Operator, args: &[Value], tys: &[Type]) -> Value {
+    pub(super) fn emit_op(&mut self, block: Block, op: Operator, args: &[Value], tys: &[Type]) -> Value {
         self.emitted += 1;
         self.s.add_op(block, op, args, tys)
     }
@@ -188,9 +216,12 @@ impl<'a> Engine<'a> {
                     Konst::F32(v) => Operator::F32Const { value: v },
                     Konst::F64(v) => Operator::F64Const { value: v },
                 };
-                self.emit(block, op, &[], &[k.ty()])
+                self.emit_op(block, op, &[], &[k.ty()])
             }
-            AVal::Runtime(v) | AVal::Select { value: v, .. } | AVal::Fanout { v, .. } => v,
+            AVal::Runtime(v)
+            | AVal::Select { value: v, .. }
+            | AVal::Fanout { v, .. }
+            | AVal::Addr { value: v, .. } => v,
         }
     }
 
@@ -199,26 +230,29 @@ impl<'a> Engine<'a> {
     }
 
     fn process(&mut self, sb: Block) -> Result<(), String> {
-        let (key, state, regs) = {
+        let (key, state, extras) = {
             let k = &self.keyed[&sb];
-            (k.key.clone(), k.state.clone(), k.regs.clone())
+            (k.key.clone(), k.state.clone(), k.extras.clone())
         };
         self.s.blocks[sb].insts.clear();
         let g = self.g;
         let gblock = key.gblock;
-        let mut env: Env = HashMap::new();
+        let mut walk = Walk {
+            env: HashMap::new(),
+            extras,
+            dirty: key.dirty.iter().copied().collect(),
+            ctx: key.ctx,
+        };
         for (i, &(_, gp)) in g.blocks[gblock].params.iter().enumerate() {
-            env.insert(gp, state[i]);
+            walk.env.insert(gp, state[i]);
         }
-        let mut regs = regs;
-        let mut ctx = key.ctx;
         for &inst in &g.blocks[gblock].insts {
-            let value = self.eval_inst(sb, inst, &mut env, &mut regs, &mut ctx)?;
+            let value = self.eval_inst(sb, inst, &mut walk)?;
             if let Some(value) = value {
-                env.insert(inst, value);
+                walk.env.insert(inst, value);
             }
         }
-        let term = self.eval_terminator(sb, gblock, &env, &regs, ctx)?;
+        let term = self.eval_terminator(sb, gblock, &mut walk)?;
         self.terms.insert(sb, term);
         self.check_budget()
     }
@@ -228,25 +262,23 @@ impl<'a> Engine<'a> {
         env.get(&v).copied().ok_or_else(|| format!("internal: value {v} is not available here"))
     }
 
-    fn eval_inst(
-        &mut self,
-        sb: Block,
-        inst: Value,
-        env: &mut Env,
-        regs: &mut Regs,
-        ctx: &mut CtxId,
-    ) -> Result<Option<AVal>, String> {
+    fn eval_inst(&mut self, sb: Block, inst: Value, walk: &mut Walk) -> Result<Option<AVal>, String> {
         let g = self.g;
         match &g.values[inst] {
             ValueDef::Operator(op, args, tys) => {
                 let arg_values: Vec<Value> = g.arg_pool[*args].to_vec();
                 let mut avals = Vec::with_capacity(arg_values.len());
                 for &a in &arg_values {
-                    avals.push(self.lookup(env, a)?);
+                    avals.push(self.lookup(&walk.env, a)?);
                 }
                 let tys: Vec<Type> = g.type_pool[*tys].to_vec();
                 if let Some(intrinsic) = called_intrinsic(g, self.intrinsics, inst) {
-                    return self.eval_intrinsic(sb, intrinsic, op, &avals, &tys, regs, ctx);
+                    return self.eval_intrinsic(sb, intrinsic, op, &avals, &tys, walk);
+                }
+                if op.is_call() || matches!(op, Operator::CallRef { .. }) {
+                    // The callee may read and write the slots' memory.
+                    self.flush(sb, walk);
+                    walk.extras.retain(|k, _| !matches!(k, Extra::Slot(_)));
                 }
                 if matches!(op, Operator::Nop) {
                     return Ok(None);
@@ -256,7 +288,7 @@ impl<'a> Engine<'a> {
                         return Ok(Some(if cond.as_u64() != 0 { avals[0] } else { avals[1] }));
                     }
                     let vals: Vec<Value> = avals.iter().map(|&a| self.value_in(sb, a)).collect();
-                    let value = self.emit(sb, op.clone(), &vals, &tys);
+                    let value = self.emit_op(sb, op.clone(), &vals, &tys);
                     if let (Some(t), Some(f)) = (avals[0].as_const(), avals[1].as_const()) {
                         return Ok(Some(AVal::Select { cond: vals[2], t, f, value }));
                     }
@@ -273,11 +305,11 @@ impl<'a> Engine<'a> {
                     }
                 }
                 let vals: Vec<Value> = avals.iter().map(|&a| self.value_in(sb, a)).collect();
-                let value = self.emit(sb, op.clone(), &vals, &tys);
-                Ok(Some(AVal::Runtime(value)))
+                let value = self.emit_op(sb, op.clone(), &vals, &tys);
+                Ok(Some(fold::symbolic(op, &avals, value).unwrap_or(AVal::Runtime(value))))
             }
             ValueDef::PickOutput(from, index, ty) => {
-                let from = self.lookup(env, *from)?;
+                let from = self.lookup(&walk.env, *from)?;
                 let AVal::Runtime(from) = from else {
                     return Err("internal: multi-value result is not a runtime value".into());
                 };
@@ -285,7 +317,7 @@ impl<'a> Engine<'a> {
                 self.s.append_to_block(sb, value);
                 Ok(Some(AVal::Runtime(value)))
             }
-            ValueDef::Alias(to) => Ok(Some(self.lookup(env, *to)?)),
+            ValueDef::Alias(to) => Ok(Some(self.lookup(&walk.env, *to)?)),
             other => Err(format!("internal: unexpected value definition {other:?} in a block")),
         }
     }
@@ -298,10 +330,10 @@ impl<'a> Engine<'a> {
         op: &Operator,
         args: &[AVal],
         tys: &[Type],
-        regs: &mut Regs,
-        ctx: &mut CtxId,
+        walk: &mut Walk,
     ) -> Result<Option<AVal>, String> {
         use Intrinsic::*;
+        let ctx = &mut walk.ctx;
         let gblock = self.keyed[&sb].key.gblock;
         let constant = |a: AVal, what: &str, engine: &Self, ctx: CtxId| -> Result<u64, String> {
             a.as_const().map(Konst::as_u64).ok_or_else(|| {
@@ -329,11 +361,11 @@ impl<'a> Engine<'a> {
             }
             ReadReg => {
                 let reg = constant(args[0], "the register index of read.reg", self, *ctx)?;
-                Ok(Some(regs.get(&reg).copied().unwrap_or(REG_DEFAULT)))
+                Ok(Some(walk.extras.get(&Extra::Reg(reg)).copied().unwrap_or(REG_DEFAULT)))
             }
             WriteReg => {
                 let reg = constant(args[0], "the register index of write.reg", self, *ctx)?;
-                regs.insert(reg, args[1]);
+                walk.extras.insert(Extra::Reg(reg), args[1]);
                 Ok(None)
             }
             SpecializeValue => {
@@ -389,58 +421,52 @@ impl<'a> Engine<'a> {
             AssumeConstMemory | AssumeConstMemoryTransitive => Ok(Some(args[0])),
             TraceLine | Print | ContextBucket | ReachableAtDepth | AssertSpecialized
             | AssertConstMemory => Ok(None),
-            // Stack and local slots keep their memory meaning here; the call
-            // is lowered to loads and stores when the module is written.
             PushStack | SyncStack | ReadStack | WriteStack | PopStack | ReadLocal | WriteLocal => {
-                let vals: Vec<Value> = args.iter().map(|&a| self.value_in(sb, a)).collect();
-                let value = self.emit(sb, op.clone(), &vals, tys);
-                Ok((tys.len() == 1).then_some(AVal::Runtime(value)))
+                self.eval_slot(sb, intrinsic, op, args, tys, walk)
             }
         }
     }
 
-    fn eval_terminator(
-        &mut self,
-        sb: Block,
-        gblock: Block,
-        env: &Env,
-        regs: &Regs,
-        ctx: CtxId,
-    ) -> Result<ATerm, String> {
+    fn eval_terminator(&mut self, sb: Block, gblock: Block, walk: &mut Walk) -> Result<ATerm, String> {
         let term = self.g.blocks[gblock].terminator.clone();
+        if matches!(term, Terminator::Return { .. }) {
+            // The caller sees the frame in memory.
+            self.flush(sb, walk);
+        }
+        let walk = &*walk;
         Ok(match term {
-            Terminator::Br { target } => ATerm::Br(self.edge(sb, ctx, &target, env, regs)?),
-            Terminator::CondBr { cond, if_true, if_false } => match self.lookup(env, cond)? {
+            Terminator::Br { target } => ATerm::Br(self.edge(sb, &target, walk)?),
+            Terminator::CondBr { cond, if_true, if_false } => match self.lookup(&walk.env, cond)? {
                 AVal::Const { k, .. } => {
                     let target = if k.as_u64() != 0 { &if_true } else { &if_false };
-                    ATerm::Br(self.edge(sb, ctx, target, env, regs)?)
+                    ATerm::Br(self.edge(sb, target, walk)?)
                 }
                 other => {
                     let cond = self.value_in(sb, other);
-                    let t = self.edge(sb, ctx, &if_true, env, regs)?;
-                    let f = self.edge(sb, ctx, &if_false, env, regs)?;
+                    let t = self.edge(sb, &if_true, walk)?;
+                    let f = self.edge(sb, &if_false, walk)?;
                     ATerm::CondBr(cond, t, f)
                 }
             },
-            Terminator::Select { value, targets, default } => match self.lookup(env, value)? {
+            Terminator::Select { value, targets, default } => match self.lookup(&walk.env, value)? {
                 AVal::Const { k, .. } => {
                     let target = targets.get(k.as_u64() as usize).unwrap_or(&default);
-                    ATerm::Br(self.edge(sb, ctx, target, env, regs)?)
+                    ATerm::Br(self.edge(sb, target, walk)?)
                 }
                 other => {
                     let index = self.value_in(sb, other);
                     let mut edges = Vec::with_capacity(targets.len());
                     for target in &targets {
-                        edges.push(self.edge(sb, ctx, target, env, regs)?);
+                        edges.push(self.edge(sb, target, walk)?);
                     }
-                    let default = self.edge(sb, ctx, &default, env, regs)?;
+                    let default = self.edge(sb, &default, walk)?;
                     ATerm::Select(index, edges, default)
                 }
             },
             Terminator::Return { values } => {
                 let mut out = Vec::with_capacity(values.len());
                 for v in values {
-                    let a = self.lookup(env, v)?;
+                    let a = self.lookup(&walk.env, v)?;
                     out.push(self.value_in(sb, a));
                 }
                 ATerm::Return(out)
@@ -452,29 +478,17 @@ impl<'a> Engine<'a> {
 
     /// Build the edge for a generic branch target, splitting it when a pinned
     /// parameter receives a select of constants or a fan-out.
-    fn edge(
-        &mut self,
-        src: Block,
-        ctx: CtxId,
-        target: &BlockTarget,
-        env: &Env,
-        regs: &Regs,
-    ) -> Result<Edge, String> {
+    fn edge(&mut self, src: Block, target: &BlockTarget, walk: &Walk) -> Result<Edge, String> {
         let mut args = Vec::with_capacity(target.args.len());
         for &a in &target.args {
-            args.push(self.lookup(env, a)?);
+            args.push(self.lookup(&walk.env, a)?);
         }
-        self.edge_with(src, ctx, target.block, args, regs)
+        let out = Out { ctx: walk.ctx, extras: &walk.extras, dirty: &walk.dirty };
+        self.edge_with(src, &out, target.block, args)
     }
 
-    fn edge_with(
-        &mut self,
-        src: Block,
-        ctx: CtxId,
-        gtarget: Block,
-        args: Vec<AVal>,
-        regs: &Regs,
-    ) -> Result<Edge, String> {
+    fn edge_with(&mut self, src: Block, out: &Out<'_>, gtarget: Block, args: Vec<AVal>) -> Result<Edge, String> {
+        let ctx = out.ctx;
         for (i, a) in args.iter().enumerate() {
             if !self.pins.contains(&(gtarget, i)) {
                 continue;
@@ -488,26 +502,26 @@ impl<'a> Engine<'a> {
                         args
                     };
                     let (ta, fa) = (with(t), with(f));
-                    let te = self.edge_with(split, ctx, gtarget, ta, regs)?;
-                    let fe = self.edge_with(split, ctx, gtarget, fa, regs)?;
+                    let te = self.edge_with(split, out, gtarget, ta)?;
+                    let fe = self.edge_with(split, out, gtarget, fa)?;
                     self.terms.insert(split, ATerm::CondBr(cond, te, fe));
-                    return Ok(Edge { target: split, args: vec![], regs: Regs::new() });
+                    return Ok(Edge { target: split, args: vec![], extras: Extras::new() });
                 }
                 AVal::Fanout { v, lo, hi } => {
                     let split = self.s.add_block();
-                    let lo_value = self.emit(split, Operator::I32Const { value: lo }, &[], &[Type::I32]);
-                    let index = self.emit(split, Operator::I32Sub, &[v, lo_value], &[Type::I32]);
+                    let lo_value = self.emit_op(split, Operator::I32Const { value: lo }, &[], &[Type::I32]);
+                    let index = self.emit_op(split, Operator::I32Sub, &[v, lo_value], &[Type::I32]);
                     let mut edges = Vec::new();
                     for k in lo..=hi {
                         let mut a2 = args.clone();
                         a2[i] = AVal::konst(Konst::I32(k));
-                        edges.push(self.edge_with(split, ctx, gtarget, a2, regs)?);
+                        edges.push(self.edge_with(split, out, gtarget, a2)?);
                     }
                     let mut rest = args.clone();
                     rest[i] = AVal::Runtime(v);
-                    let default = self.edge_with(split, ctx, gtarget, rest, regs)?;
+                    let default = self.edge_with(split, out, gtarget, rest)?;
                     self.terms.insert(split, ATerm::Select(index, edges, default));
-                    return Ok(Edge { target: split, args: vec![], regs: Regs::new() });
+                    return Ok(Edge { target: split, args: vec![], extras: Extras::new() });
                 }
                 _ => {}
             }
@@ -518,17 +532,17 @@ impl<'a> Engine<'a> {
             .filter(|(i, _)| self.pins.contains(&(gtarget, *i)))
             .filter_map(|(i, a)| a.as_const().map(|k| (i, k)))
             .collect();
-        let key = Key { ctx, gblock: gtarget, pinned };
+        let key = Key { ctx, gblock: gtarget, pinned, dirty: out.dirty.iter().copied().collect() };
         let _ = src;
-        let target = self.block_for(key, &args, regs)?;
-        Ok(Edge { target, args, regs: regs.clone() })
+        let target = self.block_for(key, &args, out.extras)?;
+        Ok(Edge { target, args, extras: out.extras.clone() })
     }
 
     /// The specialized block for `key`, created or with `args` met into its
     /// entry state (queued again when the state changed).
-    fn block_for(&mut self, key: Key, args: &[AVal], regs: &Regs) -> Result<Block, String> {
+    fn block_for(&mut self, key: Key, args: &[AVal], extras: &Extras) -> Result<Block, String> {
         if let Some(&block) = self.keys.get(&key) {
-            if self.meet(block, args, regs) {
+            if self.meet(block, args, extras) {
                 self.work.insert(block);
             }
             return Ok(block);
@@ -540,18 +554,16 @@ impl<'a> Engine<'a> {
         for (i, &(ty, _)) in g.blocks[key.gblock].params.iter().enumerate() {
             let p = self.s.add_blockparam(block, ty);
             params.push(p);
-            state.push(match args.get(i) {
-                Some(a @ AVal::Const { .. }) => *a,
-                _ => AVal::Runtime(p),
-            });
+            state.push(entry_value(args.get(i).copied(), p));
         }
-        let mut keyed = Keyed { key: key.clone(), params, state, regs: Regs::new(), reg_params: vec![] };
-        for (&reg, &a) in regs {
+        let mut keyed =
+            Keyed { key: key.clone(), params, state, extras: Extras::new(), extra_params: vec![] };
+        for (&extra, &a) in extras {
             let entry = match a {
                 AVal::Const { .. } => a,
-                _ => AVal::Runtime(reg_param(&mut self.s, block, &mut keyed, reg)),
+                _ => entry_value(Some(a), extra_param(&mut self.s, block, &mut keyed, extra)),
             };
-            keyed.regs.insert(reg, entry);
+            keyed.extras.insert(extra, entry);
         }
         self.keyed.insert(block, keyed);
         self.keys.insert(key, block);
@@ -560,28 +572,41 @@ impl<'a> Engine<'a> {
         Ok(block)
     }
 
-    fn meet(&mut self, block: Block, args: &[AVal], regs: &Regs) -> bool {
+    fn meet(&mut self, block: Block, args: &[AVal], extras: &Extras) -> bool {
         let Some(keyed) = self.keyed.get_mut(&block) else { return false };
         let mut changed = false;
         for (i, cur) in keyed.state.iter_mut().enumerate() {
             let incoming = args.get(i).copied().unwrap_or(AVal::Runtime(keyed.params[i]));
-            let same = matches!((*cur, incoming), (AVal::Const { .. }, AVal::Const { .. }) if *cur == incoming);
-            if !same && !matches!(cur, AVal::Runtime(_)) {
-                *cur = AVal::Runtime(keyed.params[i]);
+            if let Some(met) = meet_one(*cur, incoming, keyed.params[i]) {
+                *cur = met;
                 changed = true;
             }
         }
-        let names: std::collections::BTreeSet<u64> = keyed.regs.keys().chain(regs.keys()).copied().collect();
-        for reg in names {
-            let cur = keyed.regs.get(&reg).copied().unwrap_or(REG_DEFAULT);
-            let incoming = regs.get(&reg).copied().unwrap_or(REG_DEFAULT);
-            if matches!(cur, AVal::Runtime(_)) {
-                continue;
-            }
-            let same = matches!((cur, incoming), (AVal::Const { .. }, AVal::Const { .. }) if cur == incoming);
-            if !same {
-                let p = reg_param(&mut self.s, block, keyed, reg);
-                keyed.regs.insert(reg, AVal::Runtime(p));
+        let names: std::collections::BTreeSet<Extra> =
+            keyed.extras.keys().chain(extras.keys()).copied().collect();
+        for extra in names {
+            let (cur, incoming) = (keyed.extras.get(&extra).copied(), extras.get(&extra).copied());
+            let (cur, incoming) = match extra {
+                Extra::Reg(_) => (cur.unwrap_or(REG_DEFAULT), incoming.unwrap_or(REG_DEFAULT)),
+                // A slot cached on one side only is in memory on the other:
+                // forget the cached value (dirty slots are in the key, so
+                // both sides have those).
+                _ => match (cur, incoming) {
+                    (Some(c), Some(i)) => (c, i),
+                    (Some(_), None) => {
+                        keyed.extras.remove(&extra);
+                        changed = true;
+                        continue;
+                    }
+                    _ => continue,
+                },
+            };
+            let param = match cur {
+                AVal::Runtime(p) | AVal::Addr { value: p, .. } => p,
+                _ => extra_param(&mut self.s, block, keyed, extra),
+            };
+            if let Some(met) = meet_one(cur, incoming, param) {
+                keyed.extras.insert(extra, met);
                 changed = true;
             }
         }
@@ -589,13 +614,44 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// The block parameter carrying register `reg` into `block`, created on
-/// first use.
-fn reg_param(s: &mut FunctionBody, block: Block, keyed: &mut Keyed, reg: u64) -> Value {
-    if let Some(&(_, p)) = keyed.reg_params.iter().find(|(r, _)| *r == reg) {
+/// Where an edge leaves from: the context and state after the block.
+struct Out<'w> {
+    ctx: CtxId,
+    extras: &'w Extras,
+    dirty: &'w std::collections::BTreeSet<SlotKey>,
+}
+
+/// The entry value of a new block's parameter `p` given the first
+/// incoming value: constants stay, symbolic addresses keep their symbol.
+fn entry_value(incoming: Option<AVal>, p: Value) -> AVal {
+    match incoming {
+        Some(a @ AVal::Const { .. }) => a,
+        Some(AVal::Addr { root, off, .. }) => AVal::Addr { value: p, root, off },
+        _ => AVal::Runtime(p),
+    }
+}
+
+/// Meet `incoming` into `cur` (whose runtime form is parameter `param`);
+/// `Some(new)` when it changed.
+fn meet_one(cur: AVal, incoming: AVal, param: Value) -> Option<AVal> {
+    match (cur, incoming) {
+        (AVal::Runtime(_), _) => None,
+        (AVal::Const { .. }, AVal::Const { .. }) if cur == incoming => None,
+        (AVal::Addr { root, off, .. }, AVal::Addr { root: r2, off: o2, .. })
+            if root == r2 && off == o2 =>
+        {
+            None
+        }
+        _ => Some(AVal::Runtime(param)),
+    }
+}
+
+/// The block parameter carrying `extra` into `block`, created on first use.
+fn extra_param(s: &mut FunctionBody, block: Block, keyed: &mut Keyed, extra: Extra) -> Value {
+    if let Some(&(_, p)) = keyed.extra_params.iter().find(|(e, _)| *e == extra) {
         return p;
     }
-    let p = s.add_blockparam(block, Type::I64);
-    keyed.reg_params.push((reg, p));
+    let p = s.add_blockparam(block, extra.ty());
+    keyed.extra_params.push((extra, p));
     p
 }

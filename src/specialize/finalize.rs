@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use waffle::{Block, BlockTarget, Terminator};
 
 use super::engine::{ATerm, Edge, Engine};
-use super::state::REG_DEFAULT;
+use super::state::{AVal, Extra, Konst, REG_DEFAULT};
 
 pub fn finalize(engine: &mut Engine<'_>) {
     let mut blocks: Vec<Block> = engine.terms.keys().copied().collect();
@@ -40,14 +40,21 @@ fn target(engine: &mut Engine<'_>, src: Block, edge: &Edge) -> BlockTarget {
         return BlockTarget { block: edge.target, args: vec![] };
     };
     let n = keyed.params.len();
-    let regs: Vec<u64> = keyed.reg_params.iter().map(|&(r, _)| r).collect();
-    let mut args = Vec::with_capacity(n + regs.len());
+    let extras: Vec<Extra> = keyed.extra_params.iter().map(|&(e, _)| e).collect();
+    let mut args = Vec::with_capacity(n + extras.len());
     for i in 0..n {
         let a = edge.args[i];
         args.push(engine.value_in(src, a));
     }
-    for reg in regs {
-        let a = edge.regs.get(&reg).copied().unwrap_or(REG_DEFAULT);
+    for extra in extras {
+        let a = match (edge.extras.get(&extra).copied(), extra) {
+            (Some(a), _) => a,
+            (None, Extra::Reg(_)) => REG_DEFAULT,
+            // The target no longer uses this parameter (its state dropped
+            // the slot); any value of the right type will do.
+            (None, Extra::Root(_)) => AVal::konst(Konst::I32(0)),
+            (None, Extra::Slot(_)) => AVal::konst(Konst::I64(0)),
+        };
         args.push(engine.value_in(src, a));
     }
     BlockTarget { block: edge.target, args }

@@ -121,6 +121,22 @@ enum Kind {
     F64,
 }
 
+/// The symbolic form of a runtime result: `root + off` plus or minus a
+/// constant stays a symbolic address.
+pub fn symbolic(op: &Operator, args: &[AVal], value: waffle::Value) -> Option<AVal> {
+    let (root, off, delta) = match (op, args) {
+        (Operator::I32Add, [AVal::Addr { root, off, .. }, AVal::Const { k: Konst::I32(c), .. }])
+        | (Operator::I32Add, [AVal::Const { k: Konst::I32(c), .. }, AVal::Addr { root, off, .. }]) => {
+            (*root, *off, i64::from(*c as i32))
+        }
+        (Operator::I32Sub, [AVal::Addr { root, off, .. }, AVal::Const { k: Konst::I32(c), .. }]) => {
+            (*root, *off, -i64::from(*c as i32))
+        }
+        _ => return None,
+    };
+    Some(AVal::Addr { value, root, off: off.checked_add(delta)? })
+}
+
 /// Is `buf` a buffer id that fits the provenance tag?
 pub fn buf_id(index: usize) -> Option<BufId> {
     BufId::try_from(index).ok()

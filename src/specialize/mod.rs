@@ -16,6 +16,7 @@ mod engine;
 mod finalize;
 mod fold;
 mod prepare;
+mod slots;
 mod state;
 mod util;
 
@@ -130,7 +131,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     if cfg!(debug_assertions) {
         ir::verify(&body).map_err(|e| format!("after specialization: {e}"))?;
     }
-    ir::guard(|| cleanup::run(&mut body))?;
+    ir::guard(|| cleanup::run(&mut body))??;
     waffle::passes::resolve_aliases::run(&mut body);
     ir::verify(&body)?;
     stats.blocks_out = util::count_blocks(&body);

@@ -68,6 +68,10 @@ pub enum AVal {
     /// edge to a pinned parameter it fans out into one constant per value in
     /// `lo..=hi`, plus `v` itself for anything else.
     Fanout { v: Value, lo: u32, hi: u32 },
+    /// A runtime i32 known to be `root + off`, where `root` is a runtime
+    /// argument of the function: the address of a virtual stack or local
+    /// slot (`fp + 8 * sp` with `sp` constant in the context).
+    Addr { value: Value, root: u32, off: i64 },
 }
 
 impl AVal {
@@ -127,7 +131,37 @@ impl Contexts {
     }
 }
 
-/// Virtual registers: index -> value. An absent register reads as 0.
-pub type Regs = BTreeMap<u64, AVal>;
+/// A virtual stack or local slot, by symbolic address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SlotKey {
+    /// Function argument the address is relative to, or [`ABSOLUTE`].
+    pub root: u32,
+    pub off: i64,
+}
+
+pub const ABSOLUTE: u32 = u32::MAX;
+
+/// State carried from block to block besides the generic block parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Extra {
+    /// A virtual register; absent reads as 0.
+    Reg(u64),
+    /// The value of function argument `n`, the base of symbolic addresses
+    /// (needed to store a slot back to memory in any block).
+    Root(u32),
+    /// The cached value of a stack or local slot; absent means "in memory".
+    Slot(SlotKey),
+}
+
+impl Extra {
+    pub fn ty(self) -> Type {
+        match self {
+            Extra::Root(_) => Type::I32,
+            Extra::Reg(_) | Extra::Slot(_) => Type::I64,
+        }
+    }
+}
+
+pub type Extras = BTreeMap<Extra, AVal>;
 
 pub const REG_DEFAULT: AVal = AVal::Const { k: Konst::I64(0), buf: None };

@@ -171,3 +171,14 @@ fn list_requests_prints_requests_without_writing() {
     assert!(text.contains("arg 0: constant memory, 5 bytes"), "{text}");
     assert!(text.contains("arg 1: constant i32 5"), "{text}");
 }
+
+#[test]
+fn writing_to_a_device_keeps_the_device() {
+    let dir = scratch("device");
+    let input = write_module(&dir);
+    let out = pweval(&["-i", input.to_str().unwrap(), "-o", "/dev/null"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null was replaced by a file");
+}
