@@ -48,6 +48,22 @@ def peak(cmd):
     return float(secs), int(kb) / 1024
 
 
+def weval_version():
+    try:
+        return sh(["weval", "--version"]).stdout.strip()
+    except Exception:
+        return "weval"
+
+
+def failure_line(stderr):
+    """The message of a Rust panic or error, without the backtrace."""
+    for line in stderr.splitlines():
+        t = line.strip()
+        if t and not t.startswith(("thread ", "stack backtrace", "note:")) and not line.startswith(" "):
+            return t
+    return stderr.strip().splitlines()[-1] if stderr.strip() else "failed"
+
+
 def make_interp(out, loop_count, repeat=1):
     flags = f"-DPROGRAM_REPEAT={repeat}" if repeat != 1 else ""
     sh(["make", "-s", "-C", str(ROOT / "examples/interp-c"), f"OUT={out}",
@@ -80,11 +96,10 @@ def build(args):
         out = big / "interp.weval.wasm"
         r = subprocess.run([weval, "weval", "-i", snap, "-o", out], capture_output=True, text=True)
         if r.returncode == 0:
-            # weval leaves its intrinsics as imports only when nothing used
-            # them; its output runs like any WASI module.
             v["weval (wasmtime JIT)"] = [PWEVAL, "run", out]
         else:
-            notes.append(f"weval failed on the same snapshot: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
+            notes.append(f"weval {weval_version()} failed on the same snapshot of the seed example: "
+                         f"`{failure_line(r.stderr)}`")
     else:
         notes.append("weval not on PATH, so not measured (get it with `cargo install weval --locked`)")
     hand = BUILD / "sum.wasm"
@@ -152,6 +167,87 @@ def scaling(args):
         if got != "Result: 500500\n":
             sys.exit(f"bench: scaled program {repeat}x printed {got!r}")
     return rows
+
+
+SUITE = {  # program: (bench scale, what it stresses)
+    "fib": (37, "recursive calls"),
+    "sieve": (4_000_000, "arrays, integer loops"),
+    "matmul": (400, "nested loops, float arrays"),
+    "mandelbrot": (1200, "float arithmetic"),
+    "nbody": (400_000, "floats, globals, arrays"),
+    "calls": (4_000_000, "many small calls"),
+}
+
+
+def suite(args):
+    """The stack VM (examples/stackvm): every program, every variant."""
+    out = BUILD / "stackvm"
+    sh(["make", "-s", "-C", str(ROOT / "examples/stackvm"), f"OUT={out}", "CC_NATIVE=clang"])
+    sh(["make", "-s", "-C", str(ROOT / "examples/stackvm"), f"OUT={out}-gcc", "CC_NATIVE=gcc",
+        f"{out}-gcc/stackvm-native"])
+    weval = shutil.which("weval")
+    results, notes = {}, []
+    for name, (scale, _) in SUITE.items():
+        if args.quick:
+            scale = max(1, scale // 8)
+        d = out / name
+        d.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / f"examples/stackvm/programs/{name}.asm", d / "program.asm")
+        snap = d / "snapshot.wasm"
+        sh([PWEVAL, "-w", "--snapshot-only", "--dir", f"{d}::/", "-i", out / "stackvm.wasm", "-o", snap])
+        spec, gen = d / "pweval.wasm", d / "generic.wasm"
+        sh([PWEVAL, "-i", snap, "-o", spec, "--aot", d / "pweval.cwasm"])
+        sh([PWEVAL, "-i", snap, "-o", gen, "--generic-only", "--aot", d / "generic.cwasm"])
+        guest = ["--", "--scale", str(scale)]
+        v = {
+            "native (clang -O2)": [out / "stackvm-native", "--scale", str(scale), d / "program.asm"],
+            "native (gcc -O2)": [Path(f"{out}-gcc") / "stackvm-native", "--scale", str(scale),
+                                 d / "program.asm"],
+            "generic Wasm (JIT)": [PWEVAL, "run", gen] + guest,
+            "generic Wasm (precompiled)": [PWEVAL, "run", "--aot", d / "generic.cwasm"] + guest,
+            "pweval (JIT)": [PWEVAL, "run", spec] + guest,
+            "pweval (precompiled)": [PWEVAL, "run", "--aot", d / "pweval.cwasm"] + guest,
+        }
+        if weval:
+            wout = d / "weval.wasm"
+            r = subprocess.run([weval, "weval", "-i", snap, "-o", wout], capture_output=True, text=True)
+            if r.returncode == 0:
+                v["weval (JIT)"] = [PWEVAL, "run", wout] + guest
+            elif name == "fib":
+                notes.append(f"weval on the stack VM snapshots: `{failure_line(r.stderr)}`")
+        expect = subprocess.run([str(c) for c in v["native (clang -O2)"]], capture_output=True,
+                                text=True).stdout
+        times = {k: [] for k in v}
+        for _ in range(args.rounds):
+            for k, cmd in v.items():
+                times[k].append(timed(cmd, expect))
+        results[name] = times
+        print(f"bench: stack VM {name} done", file=sys.stderr)
+    return results, notes
+
+
+def suite_table(results, notes, args):
+    cols = ["native (clang -O2)", "native (gcc -O2)", "generic Wasm (JIT)", "pweval (JIT)",
+            "generic Wasm (precompiled)", "pweval (precompiled)", "weval (JIT)"]
+    cols = [c for c in cols if any(c in t for t in results.values())]
+    lines = [f"Stack VM suite (examples/stackvm), median of {args.rounds} interleaved rounds, ms; "
+             "speed-ups are generic / pweval for the same kind of run.", "",
+             "| program | " + " | ".join(cols) + " | speed-up JIT | speed-up precompiled |",
+             "|---|" + "---:|" * (len(cols) + 2)]
+    jit, aot = [], []
+    for name, times in results.items():
+        med = {k: statistics.median(v) for k, v in times.items()}
+        j = med["generic Wasm (JIT)"] / med["pweval (JIT)"]
+        a = med["generic Wasm (precompiled)"] / med["pweval (precompiled)"]
+        jit.append(j)
+        aot.append(a)
+        cells = [f"{med[c] * 1000:.0f}" if c in med else "-" for c in cols]
+        lines.append(f"| {name} ({SUITE[name][1]}) | " + " | ".join(cells) + f" | {j:.2f}x | {a:.2f}x |")
+    geo = lambda xs: statistics.geometric_mean(xs)
+    lines.append(f"| geometric mean | " + " | ".join("" for _ in cols) +
+                 f" | {geo(jit):.2f}x | {geo(aot):.2f}x |")
+    lines += [""] + [f"- {n}" for n in notes]
+    return "\n".join(lines) + "\n"
 
 
 def table(times, costs, scale, notes, args):
@@ -227,15 +323,23 @@ def main():
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--loop-count", type=int, default=100_000_000)
     p.add_argument("--chart-only")
+    p.add_argument("--quick", action="store_true", help="smaller workloads, 3 rounds")
+    p.add_argument("--no-suite", action="store_true", help="only the seed example")
     args = p.parse_args()
     if args.chart_only:
         chart(eval(sys.stdin.read()), args.chart_only)
         return
+    if args.quick:
+        args.rounds = min(args.rounds, 3)
+        args.loop_count = min(args.loop_count, 20_000_000)
     variants, floor, snap, notes = build(args)
     times = run_rounds(variants, floor, args.rounds, args.loop_count)
     costs = specializer_costs(snap)
     scale = scaling(args)
-    text = table(times, costs, scale, notes, args)
+    text = "## Seed example\n\n" + table(times, costs, scale, notes, args)
+    if not args.no_suite:
+        results, suite_notes = suite(args)
+        text += "\n## Stack VM suite\n\n" + suite_table(results, suite_notes, args)
     (ROOT / "bench" / "results.md").write_text(text)
     chart(times, ROOT / "bench" / "results.svg")
     print(text)
