@@ -1,9 +1,11 @@
 //! All integration tests, in one binary so wasmtime is linked once.
 
 mod abi;
+mod accvm_diff;
 mod cli;
 mod corrupt;
 mod example;
 mod filetests;
 mod guests;
+mod stackvm;
 mod harness;

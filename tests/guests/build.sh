@@ -2,7 +2,8 @@
 # Build the test guests: tests/guests/build.sh OUTDIR
 #   OUTDIR/all_intrinsics_c.wasm    from all_intrinsics.c
 #   OUTDIR/all_intrinsics_cpp.wasm  from all_intrinsics.cpp
-# Both are pweval inputs ("weval" imports, wizer-initialize files requests).
+#   OUTDIR/accvm_diff.wasm          from accvm_diff.c (+ examples/interp-c/accvm.h)
+# All are pweval inputs ("weval" imports, wizer-initialize files requests).
 # CC / CXX override the compilers (default clang / clang++); the toolchain comes
 # from scripts/install-toolchain.sh.
 set -euo pipefail
@@ -23,3 +24,5 @@ common=(--target=wasm32-wasi -O2 -Wall -Wextra "-I$root/include" -nostartfiles)
   -o "$out/all_intrinsics_c.wasm" "$here/all_intrinsics.c"
 "${CXX:-clang++}" "${common[@]}" -std=c++17 \
   -o "$out/all_intrinsics_cpp.wasm" "$here/all_intrinsics.cpp"
+"${CC:-clang}" "${common[@]}" -std=c11 "-I$root/examples/interp-c" \
+  -o "$out/accvm_diff.wasm" "$here/accvm_diff.c"
