@@ -8,4 +8,5 @@ mod example;
 mod filetests;
 mod guests;
 mod stackvm;
+mod stackvm_diff;
 mod harness;
