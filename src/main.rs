@@ -307,9 +307,12 @@ fn list(input: &[u8]) -> Result<(), String> {
 fn dump_ir(dir: &Path, report: &pweval::Report) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for r in &report.requests {
-        if let Some(text) = &r.ir_text {
-            let path = dir.join(format!("{}.{}.ir", r.function, r.user_id));
-            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if let Some((generic, specialized)) = &r.ir_text {
+            for (kind, text) in [("generic", generic), ("specialized", specialized)] {
+                let path = dir.join(format!("{}.{}.{kind}.ir", r.function, r.user_id));
+                std::fs::write(&path, text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
         }
     }
     Ok(())

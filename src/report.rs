@@ -20,7 +20,8 @@ pub struct RequestReport {
     /// Size of the specialized body in bytes.
     pub output_bytes: usize,
     pub micros: u64,
-    pub ir_text: Option<String>,
+    /// `--dump-ir`: (generic, specialized) IR text.
+    pub ir_text: Option<(String, String)>,
     pub stats: Option<crate::specialize::Stats>,
 }
 

@@ -77,5 +77,24 @@ pub fn lower(body: &FunctionBody) -> Result<Vec<u8>, String> {
 
 /// A readable text dump of a function.
 pub fn dump(body: &FunctionBody) -> String {
-    format!("{}", body.display("", None))
+    // Copies emptied by specialization stay in the arena as empty blocks
+    // ending in `unreachable`; leave them out of the text.
+    let text = format!("{}", body.display("", None));
+    let mut out = String::with_capacity(text.len());
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let empty_block = lines[i].trim_start().starts_with("block")
+            && lines.get(i + 1).is_some_and(|l| l.trim() == "# preds:")
+            && lines.get(i + 2).is_some_and(|l| l.trim() == "# succs:")
+            && lines.get(i + 3).is_some_and(|l| l.trim() == "unreachable");
+        if empty_block {
+            i += 4;
+            continue;
+        }
+        out.push_str(lines[i]);
+        out.push('\n');
+        i += 1;
+    }
+    out
 }

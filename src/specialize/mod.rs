@@ -59,7 +59,8 @@ pub struct Specialized {
     /// Encoded body in the input's function index space.
     pub body: Vec<u8>,
     pub type_index: u32,
-    pub ir_text: Option<String>,
+    /// `--dump-ir`: (generic function as lifted, specialized function).
+    pub ir_text: Option<(String, String)>,
     pub stats: Stats,
 }
 
@@ -87,6 +88,7 @@ pub struct Context<'m, 'a> {
 pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> Result<Specialized, String> {
     let started = Instant::now();
     let mut generic = cx.ir.lift(request.func)?;
+    let generic_text = cx.want_ir_text.then(|| ir::dump(&generic));
     let mut stats = Stats {
         blocks_in: util::count_blocks(&generic),
         insts_in: util::count_insts(&generic),
@@ -136,7 +138,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     ir::verify(&body)?;
     stats.blocks_out = util::count_blocks(&body);
     stats.insts_out = util::count_insts(&body);
-    let ir_text = cx.want_ir_text.then(|| ir::dump(&body));
+    let ir_text = generic_text.map(|g| (g, ir::dump(&body)));
     let encoded = ir::lower(&body)?;
     stats.micros = started.elapsed().as_micros() as u64;
     Ok(Specialized { body: encoded, type_index, ir_text, stats })

@@ -98,3 +98,27 @@ fn example_specializes_into_a_tight_loop() {
     }
     assert!(looping > 0, "no loop in:\n{f}");
 }
+
+#[test]
+fn generic_jit_and_precompiled_runs_print_the_same() {
+    let input = example();
+    let options = pweval::Options { wizen: Some(Default::default()), ..Default::default() };
+    let spec = pweval::process(&input, &options).expect("pweval -w");
+    let generic = pweval::process(&input, &pweval::Options { generic_only: true, ..options }).unwrap();
+    let engine = wasmtime::Engine::default();
+    let capture = RunOptions { capture: true, ..Default::default() };
+    let cwasm = runner::precompile(&engine, &spec.wasm).expect("precompile");
+    let runs = [
+        runner::run(&engine, &generic.wasm, false, &capture).unwrap(),
+        runner::run(&engine, &spec.wasm, false, &capture).unwrap(),
+        runner::run(&engine, &cwasm, true, &capture).unwrap(),
+    ];
+    for run in &runs[1..] {
+        assert_eq!(run.stdout, runs[0].stdout);
+        assert_eq!(run.exit_code, runs[0].exit_code);
+        assert_eq!(run.trap, runs[0].trap);
+    }
+    assert_eq!(String::from_utf8_lossy(&runs[0].stdout), "Result: 500500\n");
+    // A precompiled artifact is not a module, and a module is not an artifact.
+    assert!(runner::run(&engine, &spec.wasm, true, &capture).is_err());
+}
