@@ -6,6 +6,7 @@ reported as min and median wall time per variant and as ratios.
 Run through bench/run.sh (it builds pweval and installs the C toolchain).
 """
 import argparse
+import json
 import os
 import platform
 import re
@@ -274,7 +275,10 @@ def table(times, costs, scale, notes, args):
               "| tool | wall (ms) | peak RSS (MB) | specialization (ms, --stats) | output bytes |",
               "|---|---:|---:|---:|---:|"]
     for tool, m, spec_ms, size in costs:
-        lines.append(f"| {tool} | {m[0] * 1000:.0f} | {m[1]:.0f} | {spec_ms} | {size:,} |")
+        if size == 0:
+            lines.append(f"| {tool} | {m[0] * 1000:.0f} (failed) | - | {spec_ms} | - |")
+        else:
+            lines.append(f"| {tool} | {m[0] * 1000:.0f} | {m[1]:.0f} | {spec_ms} | {size:,} |")
     lines += ["", "Scaling with bytecode length (the loop body repeated; loop count 1,000):", "",
               "| program length | contexts | specialization (ms, median of 5) | output bytes |",
               "|---|---:|---:|---:|"]
@@ -299,7 +303,9 @@ def table(times, costs, scale, notes, args):
     return "\n".join(lines) + "\n"
 
 
-def chart(times, path):
+def chart(data, path):
+    """Bar charts of the medians: the seed example's variants, and generic
+    vs pweval per stack VM program. Written as SVG and PNG."""
     try:
         import matplotlib
     except ImportError:
@@ -307,23 +313,39 @@ def chart(times, path):
         if not (venv / "bin" / "python").exists():
             sh([sys.executable, "-m", "venv", str(venv)])
         sh([str(venv / "bin" / "pip"), "install", "-q", "matplotlib"])
-        sh([str(venv / "bin" / "python"), __file__, "--chart-only", str(path)],
-           input=repr({k: v for k, v in times.items()}))
+        sh([str(venv / "bin" / "python"), __file__, "--chart-only", str(path)])
         return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    names = list(times)
-    meds = [statistics.median(times[n]) * 1000 for n in names]
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(names) + 1.2))
-    ax.barh(names, meds, color=["#4c72b0" if "pweval" not in n else "#dd8452" for n in names])
+    seed, suite = data["seed"], data.get("suite") or {}
+    panels = 2 if suite else 1
+    fig, axes = plt.subplots(1, panels, figsize=(7 * panels, 4.2), squeeze=False)
+    ax = axes[0][0]
+    names = list(seed)
+    meds = [statistics.median(seed[n]) * 1000 for n in names]
+    ax.barh(names, meds, color=["#dd8452" if "pweval" in n else "#4c72b0" for n in names])
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("median wall time, ms (log scale)")
     for y, m in enumerate(meds):
-        ax.text(m, y, f" {m:.0f}", va="center")
-    ax.set_title("Sum 1..N on the accumulator VM")
+        ax.text(m, y, f" {m:.0f}", va="center", fontsize=8)
+    ax.set_title("Seed example: sum 1..N, accumulator VM")
+    if suite:
+        ax = axes[0][1]
+        progs = list(suite)
+        kinds = ["generic Wasm (JIT)", "pweval (JIT)", "pweval (precompiled)", "native (clang -O2)"]
+        width = 0.2
+        for i, kind in enumerate(kinds):
+            vals = [statistics.median(suite[p][kind]) * 1000 if kind in suite[p] else 0 for p in progs]
+            ax.bar([x + (i - 1.5) * width for x in range(len(progs))], vals, width, label=kind)
+        ax.set_xticks(range(len(progs)))
+        ax.set_xticklabels(progs)
+        ax.set_ylabel("median wall time, ms")
+        ax.set_title("Stack VM suite")
+        ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
+    fig.savefig(Path(path).with_suffix(".png"), dpi=80)
 
 
 def main():
@@ -335,7 +357,7 @@ def main():
     p.add_argument("--no-suite", action="store_true", help="only the seed example")
     args = p.parse_args()
     if args.chart_only:
-        chart(eval(sys.stdin.read()), args.chart_only)
+        chart(json.loads((ROOT / "bench" / "results.json").read_text()), args.chart_only)
         return
     if args.quick:
         args.rounds = min(args.rounds, 3)
@@ -345,11 +367,14 @@ def main():
     costs = specializer_costs(snap)
     scale = scaling(args)
     text = "## Seed example\n\n" + table(times, costs, scale, notes, args)
+    results = {}
     if not args.no_suite:
         results, suite_notes = suite(args)
         text += "\n## Stack VM suite\n\n" + suite_table(results, suite_notes, args)
+    # Raw times (seconds), so the chart can be redrawn without re-running.
+    (ROOT / "bench" / "results.json").write_text(json.dumps({"seed": times, "suite": results}, indent=1))
     (ROOT / "bench" / "results.md").write_text(text)
-    chart(times, ROOT / "bench" / "results.svg")
+    chart({"seed": times, "suite": results}, ROOT / "bench" / "results.svg")
     print(text)
 
 
