@@ -80,8 +80,7 @@ impl Intrinsic {
         TABLE.iter().map(|row| row.0)
     }
     fn row(self) -> &'static (Intrinsic, &'static str, &'static [ValType], &'static [ValType]) {
-        // Invariant: TABLE has one row per variant (checked by a unit test).
-        TABLE.iter().find(|row| row.0 == self).expect("every intrinsic has a table row")
+        TABLE.iter().find(|row| row.0 == self).expect("row") // invariant: one TABLE row per variant (unit test)
     }
     pub fn import_name(self) -> &'static str {
         self.row().1
