@@ -121,7 +121,7 @@ static bool is_ident(const char* s) {
   return true;
 }
 
-static bool parse_int(const char* s, int64_t* out) {
+bool stackvm_parse_int(const char* s, int64_t* out) {
   char* end;
   errno = 0;
   long long v = strtoll(s, &end, 0);
@@ -147,7 +147,7 @@ static bool parse_float(const char* s, double* out) {
 static bool parse_literal(const char* s, uint64_t* out) {
   int64_t i;
   double d;
-  if (parse_int(s, &i)) {
+  if (stackvm_parse_int(s, &i)) {
     *out = (uint64_t)i;
     return true;
   }
@@ -269,7 +269,7 @@ static void emit(Asm* a, uint64_t word) {
 
 static uint32_t parse_count(Asm* a, const char* s, const char* what, uint32_t max) {
   int64_t v;
-  if (!parse_int(s, &v) || v < 0 || v > max) {
+  if (!stackvm_parse_int(s, &v) || v < 0 || v > max) {
     asm_fail(a, a->line, "%s must be an integer in 0..%" PRIu32 ", not `%s`", what, max, s);
   }
   return (uint32_t)v;
@@ -371,7 +371,7 @@ static void instruction(Asm* a, char** tok, int n, char* str) {
       break;
     case K_INT: {
       int64_t v;
-      if (!parse_int(tok[1], &v)) {
+      if (!stackvm_parse_int(tok[1], &v)) {
         asm_fail(a, a->line, "bad integer `%s`", tok[1]);
       }
       emit(a, (uint64_t)v);
@@ -393,7 +393,7 @@ static void instruction(Asm* a, char** tok, int n, char* str) {
       emit(a, parse_count(a, tok[1], "local index", f->nlocals - 1));
       if (kind == K_LOCAL_INT) {
         int64_t v;
-        if (!parse_int(tok[2], &v)) {
+        if (!stackvm_parse_int(tok[2], &v)) {
           asm_fail(a, a->line, "bad integer `%s`", tok[2]);
         }
         emit(a, (uint64_t)v);

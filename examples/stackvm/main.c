@@ -71,17 +71,6 @@ static void init(void) {
 }
 PWEVAL_INIT(init);
 
-static bool parse_scale(const char* s, int64_t* out) {
-  char* end;
-  errno = 0;
-  long long v = strtoll(s, &end, 0);
-  if (errno || end == s || *end) {
-    return false;
-  }
-  *out = (int64_t)v;
-  return true;
-}
-
 static void usage(void) {
   fputs("usage: stackvm [--scale N] [--force-spec] [PROGRAM.asm]\n", stderr);
   exit(2);
@@ -116,7 +105,7 @@ int main(int argc, char** argv) {
   }
   if (scale_text && *scale_text) {
     int g = stackvm_find_global(&vm, "scale");
-    if (!parse_scale(scale_text, &scale)) {
+    if (!stackvm_parse_int(scale_text, &scale)) {
       fprintf(stderr, "stackvm: bad scale `%s`\n", scale_text);
       return 2;
     }

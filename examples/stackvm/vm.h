@@ -180,6 +180,8 @@ static inline uint64_t f64_to_slot(double d) {
 void stackvm_load(VM* vm, const char* path);
 /* asm.c: index of the global called `name`, or -1. */
 int stackvm_find_global(const VM* vm, const char* name);
+/* Parse a whole string as a decimal, hex (0x) or octal integer. */
+bool stackvm_parse_int(const char* s, int64_t* out);
 
 /* interp.c */
 uint64_t stackvm_run_generic(const uint64_t* code, VM* vm, uint64_t* fp);

@@ -3,27 +3,7 @@
 
 use std::path::Path;
 
-/// A small deterministic generator (xorshift64*), so failures reproduce.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed.max(1))
-    }
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
-    }
-    pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            0
-        } else {
-            self.next() % n
-        }
-    }
-}
+use super::stackvm_diff::stackvm_gen::Rng;
 
 fn seeds() -> Vec<(String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/filetests");
@@ -98,7 +78,7 @@ fn truncated_and_bit_flipped_modules_never_panic() {
                 }
                 _ => {
                     let at = rng.below(bytes.len() as u64) as usize;
-                    bytes[at] = rng.next() as u8;
+                    bytes[at] = rng.next_u64() as u8;
                     format!("byte {at} replaced")
                 }
             };

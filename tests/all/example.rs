@@ -55,14 +55,6 @@ fn reaches(body: &waffle::FunctionBody, from: waffle::Block, to: waffle::Block) 
     false
 }
 
-/// The text of the printed function named `name`.
-fn function_text(printed: &str, name: &str) -> String {
-    let start = printed.find(&format!("(func ${name} ")).unwrap_or_else(|| panic!("no {name}"));
-    let rest = &printed[start..];
-    let end = rest[1..].find("\n  (").map_or(rest.len(), |i| i + 1);
-    rest[..end].to_string()
-}
-
 #[test]
 fn example_specializes_into_a_tight_loop() {
     let input = example();
@@ -75,7 +67,7 @@ fn example_specializes_into_a_tight_loop() {
     assert_eq!(run(&generic.wasm), "Result: 500500\n");
 
     let printed = wasmprinter::print_bytes(&out.wasm).expect("print");
-    let f = function_text(&printed, "interpret_spec.pweval.1");
+    let f = super::filetests::function_text(&printed, "$interpret_spec.pweval.1").expect("specialized function");
     assert!(!f.contains("br_table"), "dispatch left:\n{f}");
     assert!(!f.contains("i64.load"), "bytecode (u64 words) still loaded:\n{f}");
     // Every block on a cycle of the specialized function (the loop) is

@@ -198,7 +198,7 @@ fn run_case(path: &Path) -> Result<(), String> {
 }
 
 /// The printed text of function `name` (`$name`) within a printed module.
-fn function_text<'t>(printed: &'t str, name: &str) -> Option<&'t str> {
+pub fn function_text<'t>(printed: &'t str, name: &str) -> Option<&'t str> {
     let start = printed.find(&format!("(func {name} "))?;
     let rest = &printed[start..];
     let end = rest[1..].find("\n  (").map_or(rest.len(), |i| i + 1);

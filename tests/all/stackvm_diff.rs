@@ -23,7 +23,7 @@
 //! also under `target/tmp/stackvm-programs/stackvm-diff-*/program.asm`.
 
 #[path = "stackvm_gen.rs"]
-mod stackvm_gen;
+pub mod stackvm_gen;
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
