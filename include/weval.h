@@ -26,8 +26,10 @@
  * PWEVAL_INIT defines the program's `_start` itself; see section 8 for why.
  * Forgetting the flag fails loudly ("duplicate symbol: _start").
  *
- * Supported compilers: clang (any mode) and GCC (native mode); C11 or later,
- * C++17 or later.
+ * Supported compilers: clang (any mode) and GCC (native mode); C99 or later,
+ * C++14 or later. The header compiles without warnings under -Wall -Wextra
+ * in each of those standards (tests/all/header.rs checks clang 14, 19 and 22
+ * for wasm32-wasi with -Werror).
  */
 #ifndef PWEVAL_WEVAL_H
 #define PWEVAL_WEVAL_H
@@ -706,8 +708,9 @@ struct WasmType : WasmTypeOf<std::remove_cv_t<T>> {};
 }  // namespace impl
 
 /* A constant argument: weval::Specialize<uint32_t>(n), or weval::Specialize(n)
- * with C++17 deduction. Integers up to 32 bits, bool, enums and pointers are
- * i32; 64-bit integers i64; float f32; double f64. */
+ * with C++17 deduction (C++14 needs the type spelled out). Integers up to 32
+ * bits, bool, enums and pointers are i32; 64-bit integers i64; float f32;
+ * double f64. */
 template <typename T>
 struct Specialize {
   static_assert(!std::is_reference<T>::value,
@@ -749,42 +752,77 @@ struct ArgSpecType<SpecializeMemory<T>> : std::integral_constant<int, weval_req_
 template <typename T>
 struct ArgSpecType<RuntimeArg<T>> : WasmType<T> {};
 
+/* Are all the flags true? (A C++14 stand-in for a fold expression.) */
+constexpr bool all_true() { return true; }
+template <typename... Rest>
+constexpr bool all_true(bool first, Rest... rest) {
+  return first && all_true(rest...);
+}
+
 /* Do the last sizeof...(Params) wrapped arguments have the parameters' Wasm
  * types? (Specialization globals come first, so the tail always lines up.) */
 template <typename ArgsTuple, typename ParamsTuple, size_t... I>
 constexpr bool tail_matches(std::index_sequence<I...>) {
   constexpr size_t offset = std::tuple_size<ArgsTuple>::value - sizeof...(I);
-  return (true && ... &&
-          (ArgSpecType<std::tuple_element_t<offset + I, ArgsTuple>>::value ==
-           WasmType<std::tuple_element_t<I, ParamsTuple>>::value));
+  return all_true((ArgSpecType<std::tuple_element_t<offset + I, ArgsTuple>>::value ==
+                   WasmType<std::tuple_element_t<I, ParamsTuple>>::value)...);
 }
+/* With fewer arguments than parameters there is no tail to compare (the
+ * count assertion reports it instead); the partial specialization keeps
+ * tail_matches from being instantiated with an out-of-range offset. */
+template <typename ArgsTuple, typename ParamsTuple,
+          bool Enough = (std::tuple_size<ArgsTuple>::value >=
+                         std::tuple_size<ParamsTuple>::value)>
+struct ArgsMatchParams : std::true_type {};
+template <typename ArgsTuple, typename ParamsTuple>
+struct ArgsMatchParams<ArgsTuple, ParamsTuple, true>
+    : std::integral_constant<bool, tail_matches<ArgsTuple, ParamsTuple>(
+                                       std::make_index_sequence<
+                                           std::tuple_size<ParamsTuple>::value>{})> {};
 template <typename ArgsTuple, typename ParamsTuple>
 constexpr bool args_match_params() {
-  constexpr size_t nargs = std::tuple_size<ArgsTuple>::value;
-  constexpr size_t nparams = std::tuple_size<ParamsTuple>::value;
-  if constexpr (nargs < nparams) {
-    return true; /* reported by the count assertion instead */
-  } else {
-    return tail_matches<ArgsTuple, ParamsTuple>(std::make_index_sequence<nparams>{});
-  }
+  return ArgsMatchParams<ArgsTuple, ParamsTuple>::value;
+}
+
+/* How a constant of type T is stored. Chosen by tag dispatch so that only the
+ * conversion that applies to T is ever instantiated. */
+enum StoreKind { store_f32, store_f64, store_pointer, store_i64, store_i32 };
+template <typename T>
+struct StoreKindOf
+    : std::integral_constant<int, WasmType<T>::value == weval_req_arg_f32   ? store_f32
+                                  : WasmType<T>::value == weval_req_arg_f64 ? store_f64
+                                  : std::is_pointer<T>::value               ? store_pointer
+                                  : WasmType<T>::value == weval_req_arg_i64 ? store_i64
+                                                                            : store_i32> {};
+template <int Kind>
+using StoreTag = std::integral_constant<int, Kind>;
+
+template <typename T>
+inline void store_constant(weval_req_t* req, const T& value, StoreTag<store_f32>) {
+  pweval_arg_f32(req, static_cast<float>(value));
+}
+template <typename T>
+inline void store_constant(weval_req_t* req, const T& value, StoreTag<store_f64>) {
+  pweval_arg_f64(req, static_cast<double>(value));
+}
+template <typename T>
+inline void store_constant(weval_req_t* req, const T& value, StoreTag<store_pointer>) {
+  pweval_arg_i32(req, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(value)));
+}
+template <typename T>
+inline void store_constant(weval_req_t* req, const T& value, StoreTag<store_i64>) {
+  pweval_arg_i64(req, static_cast<uint64_t>(value));
+}
+template <typename T>
+inline void store_constant(weval_req_t* req, const T& value, StoreTag<store_i32>) {
+  /* Wasm passes narrow integers sign- or zero-extended to i32; converting
+   * through int32_t/uint32_t does the same. */
+  pweval_arg_i32(req, static_cast<uint32_t>(value));
 }
 
 template <typename T>
 inline void store(weval_req_t* req, const Specialize<T>& arg) {
-  constexpr int ty = WasmType<T>::value;
-  if constexpr (ty == weval_req_arg_f32) {
-    pweval_arg_f32(req, static_cast<float>(arg.value));
-  } else if constexpr (ty == weval_req_arg_f64) {
-    pweval_arg_f64(req, static_cast<double>(arg.value));
-  } else if constexpr (std::is_pointer<T>::value) {
-    pweval_arg_i32(req, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(arg.value)));
-  } else if constexpr (ty == weval_req_arg_i64) {
-    pweval_arg_i64(req, static_cast<uint64_t>(arg.value));
-  } else {
-    /* Wasm passes narrow integers sign- or zero-extended to i32; converting
-     * through int32_t/uint32_t does the same. */
-    pweval_arg_i32(req, static_cast<uint32_t>(arg.value));
-  }
+  store_constant(req, arg.value, StoreTag<StoreKindOf<T>::value>{});
 }
 template <typename T>
 inline void store(weval_req_t* req, const SpecializeMemory<T>& arg) {
@@ -804,17 +842,33 @@ weval_req_t* file(FuncPtr<Ret, Params...>* dest, FuncPtr<Ret, Params...> generic
   weval_req_t* req =
       pweval_req_begin(reinterpret_cast<weval_func_t>(generic), func_id, num_globals,
                        static_cast<void*>(dest));
-  (store(req, args), ...);
+  /* One store per argument, left to right (a braced list is evaluated in
+   * order); the leading 0 keeps the array non-empty. */
+  int in_order[] = {0, (store(req, args), 0)...};
+  (void)in_order;
   return pweval_req_submit(req);
 }
 
-}  // namespace impl
+/* Only instantiate the writer for valid calls (std::true_type), so a mistake
+ * produces the one static_assert message of weval::weval rather than a
+ * cascade. */
+template <typename Ret, typename... Params, typename... WrappedArgs>
+weval_req_t* file_if(std::true_type, FuncPtr<Ret, Params...>* dest,
+                     FuncPtr<Ret, Params...> generic, uint32_t func_id, uint32_t num_globals,
+                     const WrappedArgs&... args) {
+  return file(dest, generic, func_id, num_globals, args...);
+}
+template <typename Ret, typename... Params, typename... WrappedArgs>
+weval_req_t* file_if(std::false_type, FuncPtr<Ret, Params...>*, FuncPtr<Ret, Params...>,
+                     uint32_t, uint32_t, const WrappedArgs&...) {
+  return nullptr;
+}
 
-namespace impl {
 template <typename... WrappedArgs>
 constexpr bool all_wrapped() {
-  return (true && ... && (ArgSpecType<WrappedArgs>::value != -2));
+  return all_true((ArgSpecType<WrappedArgs>::value != -2)...);
 }
+
 }  // namespace impl
 
 /*
@@ -838,13 +892,8 @@ weval_req_t* weval(impl::FuncPtr<Ret, Params...>* dest, impl::FuncPtr<Ret, Param
   static_assert(enough, "weval::weval: fewer arguments than the function has parameters");
   static_assert(typed,
                 "weval::weval: an argument's type does not match its parameter's Wasm type");
-  /* Only instantiate the writer for valid calls, so a mistake produces the
-   * one message above rather than a cascade. */
-  if constexpr (wrapped && enough && typed) {
-    return impl::file(dest, generic, func_id, num_globals, args...);
-  } else {
-    return nullptr;
-  }
+  return impl::file_if(std::integral_constant<bool, wrapped && enough && typed>{}, dest,
+                       generic, func_id, num_globals, args...);
 }
 
 /* The same with num_globals as a template argument, which lets the compiler
@@ -865,11 +914,8 @@ weval_req_t* weval(impl::FuncPtr<Ret, Params...>* dest, impl::FuncPtr<Ret, Param
                 "parameter");
   static_assert(typed,
                 "weval::weval: an argument's type does not match its parameter's Wasm type");
-  if constexpr (wrapped && exact && typed) {
-    return impl::file(dest, generic, func_id, NumGlobals, args...);
-  } else {
-    return nullptr;
-  }
+  return impl::file_if(std::integral_constant<bool, wrapped && exact && typed>{}, dest,
+                       generic, func_id, NumGlobals, args...);
 }
 
 inline void free(weval_req_t* req) { weval_free(req); }
@@ -912,6 +958,9 @@ inline void free(weval_req_t* req) { weval_free(req); }
  * "Exactly once" is tracked by a flag that a priority-101 constructor sets,
  * so whoever runs the constructors (this macro, crt1-reactor's _initialize,
  * a host) is noticed, and a snapshot taken after wizer-initialize records it.
+ * The flag is volatile: clang 15 and later evaluate such a constructor at
+ * compile time, would fold the flag to true and drop the __wasm_call_ctors
+ * reference, and wasm-ld would then wrap every export again.
  *
  * Output printed by constructors or fn() during pre-initialization is split
  * unpredictably: wasi-libc writes stdout's first line at once (to the
@@ -945,7 +994,7 @@ PWEVAL_END_C
 #endif
 
 #define PWEVAL_DEFINE_RUNTIME_()                                                   \
-  static bool pweval_ctors_ran_;                                                  \
+  static volatile bool pweval_ctors_ran_;                                         \
   __attribute__((constructor(101))) static void pweval_note_ctors_ran_(void) {    \
     pweval_ctors_ran_ = true;                                                     \
   }                                                                               \

@@ -7,6 +7,7 @@ mod corrupt;
 mod example;
 mod filetests;
 mod guests;
+mod header;
 mod stackvm;
 mod stackvm_diff;
 mod harness;
