@@ -58,7 +58,11 @@ pub fn answer_all(
                     limits: settings.limits,
                     want_ir_text: settings.want_ir_text,
                 };
-                specialize::specialize(&cx, request, info.func_types[request.func as usize])
+                // A panic anywhere in one request's pipeline is that
+                // request's fallback, never the run's end.
+                let ty = info.func_types.get(request.func as usize).copied().unwrap_or(0);
+                crate::ir::guard(|| specialize::specialize(&cx, request, ty))
+                    .unwrap_or_else(|why| Err(why))
             }
             None => Err("the module could not be lifted into the IR".to_string()),
         };

@@ -75,6 +75,11 @@ struct Cli {
     #[arg(long = "max-fanout", value_name = "N", default_value_t = pweval::specialize::Limits::default().max_fanout)]
     max_fanout: u32,
 
+    /// Budget: largest encoded size of one specialized function, in bytes;
+    /// a bigger one falls back to the generic function.
+    #[arg(long = "max-output-bytes", value_name = "BYTES", default_value_t = pweval::specialize::Limits::default().max_output_bytes)]
+    max_output_bytes: usize,
+
     /// Threads for specializing requests [default: one per core]; the output
     /// is the same for any number.
     #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0, hide_default_value = true)]
@@ -210,6 +215,8 @@ fn run(cli: &Cli) -> Result<(), String> {
             max_insts: cli.max_insts,
             max_time: std::time::Duration::from_secs_f64(cli.max_time.max(0.0)),
             max_fanout: cli.max_fanout,
+            max_output_bytes: cli.max_output_bytes,
+            ..pweval::specialize::Limits::default()
         },
     };
     let result = pweval::process(&input, &options);

@@ -20,10 +20,11 @@ use std::time::Instant;
 
 use waffle::{Block, BlockTarget, FunctionBody, Operator, Terminator, Type, Value, ValueDef};
 
+use super::choice::{Choices, Node};
 use super::util::called_intrinsic;
 use super::fold::{self, Buffer};
 use super::prepare::Pins;
-use super::state::{AVal, Contexts, CtxId, Extra, Extras, Konst, SlotKey, REG_DEFAULT, ROOT};
+use super::state::{AVal, ChoiceId, Contexts, CtxId, Extra, Extras, Konst, SlotKey, REG_DEFAULT, ROOT};
 use super::Limits;
 use crate::intrinsics::Intrinsic;
 
@@ -32,10 +33,6 @@ pub struct Key {
     pub ctx: CtxId,
     pub gblock: Block,
     pub pinned: Vec<(usize, Konst)>,
-    /// Slots whose value is not yet in memory: copies with different pending
-    /// stores cannot merge (the stores would have to happen in predecessors
-    /// already built).
-    pub dirty: Vec<SlotKey>,
 }
 
 /// One control-flow edge, abstractly: values are resolved to specialized
@@ -45,6 +42,9 @@ pub struct Edge {
     pub target: Block,
     pub args: Vec<AVal>,
     pub extras: Extras,
+    /// Slots with a pending store when the edge is taken. Those the target
+    /// does not also keep pending are stored on the edge (`finalize`).
+    pub dirty: BTreeSet<SlotKey>,
 }
 
 #[derive(Clone, Debug)]
@@ -63,6 +63,9 @@ pub struct Keyed {
     pub params: Vec<Value>,
     pub state: Vec<AVal>,
     pub extras: Extras,
+    /// Slots still pending at entry: the intersection over incoming edges
+    /// (see `slots.rs`). It only shrinks, so the fixpoint still terminates.
+    pub dirty: BTreeSet<SlotKey>,
     /// Parameters for registers, roots and slots, in creation order.
     pub extra_params: Vec<(Extra, Value)>,
 }
@@ -71,7 +74,7 @@ pub struct Keyed {
 pub struct Walk {
     pub env: HashMap<Value, AVal>,
     pub extras: Extras,
-    pub dirty: std::collections::BTreeSet<SlotKey>,
+    pub dirty: BTreeSet<SlotKey>,
     pub ctx: CtxId,
 }
 
@@ -84,6 +87,9 @@ pub struct Engine<'a> {
     limits: &'a Limits,
     pub s: FunctionBody,
     pub ctxs: Contexts,
+    choices: Choices,
+    /// Constants seen per (context, generic block, pinned parameter).
+    pin_values: HashMap<(CtxId, Block, usize), std::collections::HashSet<Konst>>,
     pub keyed: HashMap<Block, Keyed>,
     keys: HashMap<Key, Block>,
     /// Abstract terminators of keyed and edge blocks.
@@ -140,7 +146,7 @@ impl<'a> Engine<'a> {
                 }
             });
         }
-        let key = Key { ctx: ROOT, gblock: g.entry, pinned: vec![], dirty: vec![] };
+        let key = Key { ctx: ROOT, gblock: g.entry, pinned: vec![] };
         let mut engine = Engine {
             g,
             pins,
@@ -150,6 +156,8 @@ impl<'a> Engine<'a> {
             limits,
             s,
             ctxs: Contexts::default(),
+            choices: Choices::default(),
+            pin_values: HashMap::new(),
             keyed: HashMap::new(),
             keys: HashMap::new(),
             terms: HashMap::new(),
@@ -159,7 +167,8 @@ impl<'a> Engine<'a> {
             emitted: 0,
         };
         engine.keys.insert(key.clone(), entry);
-        engine.keyed.insert(entry, Keyed { key, params, state, extras, extra_params: vec![] });
+        let keyed = Keyed { key, params, state, extras, dirty: BTreeSet::new(), extra_params: vec![] };
+        engine.keyed.insert(entry, keyed);
         engine.work.insert(entry);
         Ok(engine)
     }
@@ -219,7 +228,7 @@ impl<'a> Engine<'a> {
                 self.emit_op(block, op, &[], &[k.ty()])
             }
             AVal::Runtime(v)
-            | AVal::Select { value: v, .. }
+            | AVal::Choice { value: v, .. }
             | AVal::Fanout { v, .. }
             | AVal::Addr { value: v, .. } => v,
         }
@@ -230,9 +239,9 @@ impl<'a> Engine<'a> {
     }
 
     fn process(&mut self, sb: Block) -> Result<(), String> {
-        let (key, state, extras) = {
+        let (key, state, extras, dirty) = {
             let k = &self.keyed[&sb];
-            (k.key.clone(), k.state.clone(), k.extras.clone())
+            (k.key.clone(), k.state.clone(), k.extras.clone(), k.dirty.clone())
         };
         self.s.blocks[sb].insts.clear();
         let g = self.g;
@@ -240,7 +249,7 @@ impl<'a> Engine<'a> {
         let mut walk = Walk {
             env: HashMap::new(),
             extras,
-            dirty: key.dirty.iter().copied().collect(),
+            dirty,
             ctx: key.ctx,
         };
         for (i, &(_, gp)) in g.blocks[gblock].params.iter().enumerate() {
@@ -289,10 +298,10 @@ impl<'a> Engine<'a> {
                     }
                     let vals: Vec<Value> = avals.iter().map(|&a| self.value_in(sb, a)).collect();
                     let value = self.emit_op(sb, op.clone(), &vals, &tys);
-                    if let (Some(t), Some(f)) = (avals[0].as_const(), avals[1].as_const()) {
-                        return Ok(Some(AVal::Select { cond: vals[2], t, f, value }));
-                    }
-                    return Ok(Some(AVal::Runtime(value)));
+                    return Ok(Some(match self.choices.select(vals[2], avals[0], avals[1]) {
+                        Some(tree) => AVal::Choice { tree, value },
+                        None => AVal::Runtime(value),
+                    }));
                 }
                 if avals.len() == 1 {
                     if let Some(loaded) = fold::fold_load(op, avals[0], self.buffers) {
@@ -306,6 +315,11 @@ impl<'a> Engine<'a> {
                 }
                 let vals: Vec<Value> = avals.iter().map(|&a| self.value_in(sb, a)).collect();
                 let value = self.emit_op(sb, op.clone(), &vals, &tys);
+                if op.is_pure() && tys.len() == 1 && avals.iter().any(|a| matches!(a, AVal::Choice { .. })) {
+                    if let Some(tree) = self.choices.apply(op, &avals) {
+                        return Ok(Some(self.choices.single(tree).unwrap_or(AVal::Choice { tree, value })));
+                    }
+                }
                 Ok(Some(fold::symbolic(op, &avals, value).unwrap_or(AVal::Runtime(value))))
             }
             ValueDef::PickOutput(from, index, ty) => {
@@ -435,31 +449,31 @@ impl<'a> Engine<'a> {
         }
         let walk = &*walk;
         Ok(match term {
-            Terminator::Br { target } => ATerm::Br(self.edge(sb, &target, walk)?),
+            Terminator::Br { target } => ATerm::Br(self.edge(&target, walk)?),
             Terminator::CondBr { cond, if_true, if_false } => match self.lookup(&walk.env, cond)? {
                 AVal::Const { k, .. } => {
                     let target = if k.as_u64() != 0 { &if_true } else { &if_false };
-                    ATerm::Br(self.edge(sb, target, walk)?)
+                    ATerm::Br(self.edge(target, walk)?)
                 }
                 other => {
                     let cond = self.value_in(sb, other);
-                    let t = self.edge(sb, &if_true, walk)?;
-                    let f = self.edge(sb, &if_false, walk)?;
+                    let t = self.edge(&if_true, walk)?;
+                    let f = self.edge(&if_false, walk)?;
                     ATerm::CondBr(cond, t, f)
                 }
             },
             Terminator::Select { value, targets, default } => match self.lookup(&walk.env, value)? {
                 AVal::Const { k, .. } => {
                     let target = targets.get(k.as_u64() as usize).unwrap_or(&default);
-                    ATerm::Br(self.edge(sb, target, walk)?)
+                    ATerm::Br(self.edge(target, walk)?)
                 }
                 other => {
                     let index = self.value_in(sb, other);
                     let mut edges = Vec::with_capacity(targets.len());
                     for target in &targets {
-                        edges.push(self.edge(sb, target, walk)?);
+                        edges.push(self.edge(target, walk)?);
                     }
-                    let default = self.edge(sb, &default, walk)?;
+                    let default = self.edge(&default, walk)?;
                     ATerm::Select(index, edges, default)
                 }
             },
@@ -478,34 +492,24 @@ impl<'a> Engine<'a> {
 
     /// Build the edge for a generic branch target, splitting it when a pinned
     /// parameter receives a select of constants or a fan-out.
-    fn edge(&mut self, src: Block, target: &BlockTarget, walk: &Walk) -> Result<Edge, String> {
+    fn edge(&mut self, target: &BlockTarget, walk: &Walk) -> Result<Edge, String> {
         let mut args = Vec::with_capacity(target.args.len());
         for &a in &target.args {
             args.push(self.lookup(&walk.env, a)?);
         }
         let out = Out { ctx: walk.ctx, extras: &walk.extras, dirty: &walk.dirty };
-        self.edge_with(src, &out, target.block, args)
+        self.edge_with(&out, target.block, args)
     }
 
-    fn edge_with(&mut self, src: Block, out: &Out<'_>, gtarget: Block, args: Vec<AVal>) -> Result<Edge, String> {
+    fn edge_with(&mut self, out: &Out<'_>, gtarget: Block, args: Vec<AVal>) -> Result<Edge, String> {
         let ctx = out.ctx;
         for (i, a) in args.iter().enumerate() {
             if !self.pins.contains(&(gtarget, i)) {
                 continue;
             }
             match *a {
-                AVal::Select { cond, t, f, .. } => {
-                    let split = self.s.add_block();
-                    let with = |k: Konst| {
-                        let mut args = args.clone();
-                        args[i] = AVal::konst(k);
-                        args
-                    };
-                    let (ta, fa) = (with(t), with(f));
-                    let te = self.edge_with(split, out, gtarget, ta)?;
-                    let fe = self.edge_with(split, out, gtarget, fa)?;
-                    self.terms.insert(split, ATerm::CondBr(cond, te, fe));
-                    return Ok(Edge { target: split, args: vec![], extras: Extras::new() });
+                AVal::Choice { tree, .. } => {
+                    return self.split_choice(out, gtarget, &args, i, tree);
                 }
                 AVal::Fanout { v, lo, hi } => {
                     let split = self.s.add_block();
@@ -515,34 +519,74 @@ impl<'a> Engine<'a> {
                     for k in lo..=hi {
                         let mut a2 = args.clone();
                         a2[i] = AVal::konst(Konst::I32(k));
-                        edges.push(self.edge_with(split, out, gtarget, a2)?);
+                        edges.push(self.edge_with(out, gtarget, a2)?);
                     }
                     let mut rest = args.clone();
                     rest[i] = AVal::Runtime(v);
-                    let default = self.edge_with(split, out, gtarget, rest)?;
+                    let default = self.edge_with(out, gtarget, rest)?;
                     self.terms.insert(split, ATerm::Select(index, edges, default));
-                    return Ok(Edge { target: split, args: vec![], extras: Extras::new() });
+                    return Ok(Edge::to_split(split));
                 }
                 _ => {}
             }
         }
-        let pinned: Vec<(usize, Konst)> = args
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.pins.contains(&(gtarget, *i)))
-            .filter_map(|(i, a)| a.as_const().map(|k| (i, k)))
-            .collect();
-        let key = Key { ctx, gblock: gtarget, pinned, dirty: out.dirty.iter().copied().collect() };
-        let _ = src;
-        let target = self.block_for(key, &args, out.extras)?;
-        Ok(Edge { target, args, extras: out.extras.clone() })
+        let mut pinned: Vec<(usize, Konst)> = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            if !self.pins.contains(&(gtarget, i)) {
+                continue;
+            }
+            let Some(k) = a.as_const() else { continue };
+            // Widening: a parameter that keeps arriving with new constants
+            // in the same place (a counter, not a PC) stops being keyed.
+            let seen = self.pin_values.entry((ctx, gtarget, i)).or_default();
+            if seen.contains(&k) || seen.len() < self.limits.max_pin_values {
+                seen.insert(k);
+                pinned.push((i, k));
+            }
+        }
+        let key = Key { ctx, gblock: gtarget, pinned };
+        let target = self.block_for(key, &args, out.extras, out.dirty)?;
+        Ok(Edge { target, args, extras: out.extras.clone(), dirty: out.dirty.clone() })
+    }
+
+    /// The edge for a choice passed to pinned parameter `i`: a constant
+    /// continues directly, a branch becomes a split block that branches on
+    /// its condition.
+    fn split_choice(
+        &mut self,
+        out: &Out<'_>,
+        gtarget: Block,
+        args: &[AVal],
+        i: usize,
+        tree: ChoiceId,
+    ) -> Result<Edge, String> {
+        match self.choices.node(tree) {
+            Node::Leaf(k) => {
+                let mut with = args.to_vec();
+                with[i] = k;
+                self.edge_with(out, gtarget, with)
+            }
+            Node::Branch { cond, t, f } => {
+                let split = self.s.add_block();
+                let te = self.split_choice(out, gtarget, args, i, t)?;
+                let fe = self.split_choice(out, gtarget, args, i, f)?;
+                self.terms.insert(split, ATerm::CondBr(cond, te, fe));
+                Ok(Edge::to_split(split))
+            }
+        }
     }
 
     /// The specialized block for `key`, created or with `args` met into its
     /// entry state (queued again when the state changed).
-    fn block_for(&mut self, key: Key, args: &[AVal], extras: &Extras) -> Result<Block, String> {
+    fn block_for(
+        &mut self,
+        key: Key,
+        args: &[AVal],
+        extras: &Extras,
+        dirty: &BTreeSet<SlotKey>,
+    ) -> Result<Block, String> {
         if let Some(&block) = self.keys.get(&key) {
-            if self.meet(block, args, extras) {
+            if self.meet(block, args, extras, dirty) {
                 self.work.insert(block);
             }
             return Ok(block);
@@ -556,8 +600,14 @@ impl<'a> Engine<'a> {
             params.push(p);
             state.push(entry_value(args.get(i).copied(), p));
         }
-        let mut keyed =
-            Keyed { key: key.clone(), params, state, extras: Extras::new(), extra_params: vec![] };
+        let mut keyed = Keyed {
+            key: key.clone(),
+            params,
+            state,
+            extras: Extras::new(),
+            dirty: dirty.clone(),
+            extra_params: vec![],
+        };
         for (&extra, &a) in extras {
             let entry = match a {
                 AVal::Const { .. } => a,
@@ -572,9 +622,15 @@ impl<'a> Engine<'a> {
         Ok(block)
     }
 
-    fn meet(&mut self, block: Block, args: &[AVal], extras: &Extras) -> bool {
+    fn meet(&mut self, block: Block, args: &[AVal], extras: &Extras, dirty: &BTreeSet<SlotKey>) -> bool {
         let Some(keyed) = self.keyed.get_mut(&block) else { return false };
         let mut changed = false;
+        // A slot pending on every incoming edge stays pending; the others
+        // are stored on the edges that still have them pending.
+        if !keyed.dirty.is_subset(dirty) {
+            keyed.dirty.retain(|k| dirty.contains(k));
+            changed = true;
+        }
         for (i, cur) in keyed.state.iter_mut().enumerate() {
             let incoming = args.get(i).copied().unwrap_or(AVal::Runtime(keyed.params[i]));
             if let Some(met) = meet_one(*cur, incoming, keyed.params[i]) {
@@ -589,8 +645,8 @@ impl<'a> Engine<'a> {
             let (cur, incoming) = match extra {
                 Extra::Reg(_) => (cur.unwrap_or(REG_DEFAULT), incoming.unwrap_or(REG_DEFAULT)),
                 // A slot cached on one side only is in memory on the other:
-                // forget the cached value (dirty slots are in the key, so
-                // both sides have those).
+                // forget the cached value (a pending slot is cached, so the
+                // intersection above already dropped it from `dirty`).
                 _ => match (cur, incoming) {
                     (Some(c), Some(i)) => (c, i),
                     (Some(_), None) => {
@@ -618,7 +674,15 @@ impl<'a> Engine<'a> {
 struct Out<'w> {
     ctx: CtxId,
     extras: &'w Extras,
-    dirty: &'w std::collections::BTreeSet<SlotKey>,
+    dirty: &'w BTreeSet<SlotKey>,
+}
+
+impl Edge {
+    /// The edge into a split block, which reads its source's values and
+    /// passes the pending stores on along its own edges.
+    fn to_split(split: Block) -> Edge {
+        Edge { target: split, args: vec![], extras: Extras::new(), dirty: BTreeSet::new() }
+    }
 }
 
 /// The entry value of a new block's parameter `p` given the first

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use waffle::{Block, BlockTarget, Terminator};
 
 use super::engine::{ATerm, Edge, Engine};
-use super::state::{AVal, Extra, Konst, REG_DEFAULT};
+use super::state::{AVal, Extra, Konst, SlotKey, REG_DEFAULT};
 
 pub fn finalize(engine: &mut Engine<'_>) {
     let mut blocks: Vec<Block> = engine.terms.keys().copied().collect();
@@ -41,6 +41,21 @@ fn target(engine: &mut Engine<'_>, src: Block, edge: &Edge) -> BlockTarget {
     };
     let n = keyed.params.len();
     let extras: Vec<Extra> = keyed.extra_params.iter().map(|&(e, _)| e).collect();
+    // Pending stores the target does not keep pending happen on the edge,
+    // in a block of its own (the source may have other successors).
+    let to_store: Vec<SlotKey> = edge.dirty.difference(&keyed.dirty).copied().collect();
+    if to_store.is_empty() {
+        return BlockTarget { block: edge.target, args: target_args(engine, src, edge, n, extras) };
+    }
+    let on_edge = engine.s.add_block();
+    engine.store_slots(on_edge, to_store.into_iter(), &edge.extras);
+    let args = target_args(engine, on_edge, edge, n, extras);
+    engine.s.blocks[on_edge].terminator = Terminator::Br { target: BlockTarget { block: edge.target, args } };
+    BlockTarget { block: on_edge, args: vec![] }
+}
+
+/// The arguments `edge` passes to its keyed target, as values in `src`.
+fn target_args(engine: &mut Engine<'_>, src: Block, edge: &Edge, n: usize, extras: Vec<Extra>) -> Vec<waffle::Value> {
     let mut args = Vec::with_capacity(n + extras.len());
     for i in 0..n {
         let a = edge.args[i];
@@ -57,7 +72,7 @@ fn target(engine: &mut Engine<'_>, src: Block, edge: &Edge) -> BlockTarget {
         };
         args.push(engine.value_in(src, a));
     }
-    BlockTarget { block: edge.target, args }
+    args
 }
 
 /// Empty every block not reachable from the entry (stale copies from

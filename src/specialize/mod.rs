@@ -11,10 +11,12 @@
 //! 5. `cleanup`: dead and redundant parameters, GVN, empty blocks;
 //! 6. verify, lower.
 
+mod choice;
 mod cleanup;
 mod engine;
 mod finalize;
 mod fold;
+mod lowering;
 mod prepare;
 mod slots;
 mod state;
@@ -41,6 +43,12 @@ pub struct Limits {
     pub max_time: Duration,
     /// Values one `specialize.value` may fan out to (`--max-fanout`).
     pub max_fanout: u32,
+    /// Encoded size of one specialized function (`--max-output-bytes`);
+    /// well below the validator's 7,654,321-byte limit for a function body.
+    pub max_output_bytes: usize,
+    /// Distinct constants one pinned parameter may be keyed by in one
+    /// context and block before it is treated as a runtime value.
+    pub max_pin_values: usize,
 }
 
 impl Default for Limits {
@@ -50,6 +58,8 @@ impl Default for Limits {
             max_insts: 4_000_000,
             max_time: Duration::from_secs(20),
             max_fanout: 1024,
+            max_output_bytes: 4 << 20,
+            max_pin_values: 1024,
         }
     }
 }
@@ -139,7 +149,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     stats.blocks_out = util::count_blocks(&body);
     stats.insts_out = util::count_insts(&body);
     let ir_text = generic_text.map(|g| (g, ir::dump(&body)));
-    let encoded = ir::lower(&body)?;
+    let encoded = lowering::lower(&body, cx.limits, started)?;
     stats.micros = started.elapsed().as_micros() as u64;
     Ok(Specialized { body: encoded, type_index, ir_text, stats })
 }

@@ -68,30 +68,44 @@ fn split_blocks(body: &mut FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) {
     body.recompute_edges();
 }
 
-fn param_index(body: &FunctionBody, block: Block, value: Value) -> Option<usize> {
-    body.blocks[block].params.iter().position(|&(_, v)| v == value)
-}
-
+/// Pinned parameters: a backward slice from every value that must be a
+/// constant for specialization to continue.
+///
+/// Roots: the PC argument of `push/update.context`, the index argument of
+/// `read.reg`/`write.reg`/`read.specialization.global`, the input of
+/// `specialize.value`, and (forward) where `specialize.value`'s result goes.
+/// From a root the slice walks back through any pure operator (`wrap`,
+/// `add`, `shl`, comparisons, ...), through both arms of a `select` (not
+/// its condition: that is what the split branches on), and through block
+/// parameters into every predecessor's branch argument. Every block
+/// parameter it meets is pinned.
+///
+/// *Why through pure operators:* clang puts whatever it likes between the
+/// join of the PCs and the intrinsic: `i32.wrap_i64` of a 64-bit PC,
+/// `ip - code` of a pointer PC, `pc + 1` at a shared loop latch. The
+/// constant on each incoming edge survives all of them only if the join
+/// itself is keyed by it.
 fn find_pins(body: &FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Pins {
     let mut pins = Pins::new();
-    let mut work = Vec::new();
+    let mut roots: Vec<Value> = Vec::new();
     for block in body.blocks.iter() {
         for &inst in &body.blocks[block].insts {
-            match called_intrinsic(body, intrinsics, inst) {
-                Some(Intrinsic::PushContext | Intrinsic::UpdateContext) => {
-                    if let ValueDef::Operator(_, args, _) = &body.values[inst] {
-                        let pc = body.resolve_alias(body.arg_pool[*args][0]);
-                        if let Some(i) = param_index(body, block, pc) {
-                            work.push((block, i));
-                        }
-                    }
-                }
-                Some(Intrinsic::SpecializeValue) => {
+            let Some(intrinsic) = called_intrinsic(body, intrinsics, inst) else { continue };
+            let ValueDef::Operator(_, args, _) = &body.values[inst] else { continue };
+            let args = &body.arg_pool[*args];
+            match intrinsic {
+                Intrinsic::PushContext
+                | Intrinsic::UpdateContext
+                | Intrinsic::ReadReg
+                | Intrinsic::WriteReg
+                | Intrinsic::ReadSpecializationGlobal => roots.extend(args.first().copied()),
+                Intrinsic::SpecializeValue => {
+                    roots.extend(args.first().copied());
                     // Forward: where the fanned-out value goes, pin it.
                     body.blocks[block].terminator.visit_targets(|target| {
                         for (i, &arg) in target.args.iter().enumerate() {
                             if body.resolve_alias(arg) == inst {
-                                work.push((target.block, i));
+                                roots.push(body.blocks[target.block].params[i].1);
                             }
                         }
                     });
@@ -100,32 +114,32 @@ fn find_pins(body: &FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Pins 
             }
         }
     }
-    // Backward: a pinned parameter is only constant if what feeds it is.
-    while let Some((block, index)) = work.pop() {
-        if !pins.insert((block, index)) {
+    let mut seen: HashSet<Value> = HashSet::new();
+    let mut work = roots;
+    while let Some(value) = work.pop() {
+        let value = body.resolve_alias(value);
+        if !seen.insert(value) {
             continue;
         }
-        for &pred in &body.blocks[block].preds {
-            body.blocks[pred].terminator.visit_targets(|target| {
-                if target.block != block {
-                    return;
+        match &body.values[value] {
+            ValueDef::BlockParam(block, index, _) => {
+                let (block, index) = (*block, *index as usize);
+                pins.insert((block, index));
+                for &pred in &body.blocks[block].preds {
+                    body.blocks[pred].terminator.visit_targets(|target| {
+                        if target.block == block {
+                            work.extend(target.args.get(index).copied());
+                        }
+                    });
                 }
-                let Some(&arg) = target.args.get(index) else { return };
-                let arg = body.resolve_alias(arg);
-                let mut feed = |v: Value| {
-                    if let Some(i) = param_index(body, pred, v) {
-                        work.push((pred, i));
-                    }
-                };
-                feed(arg);
-                if let ValueDef::Operator(Operator::Select | Operator::TypedSelect { .. }, args, _) =
-                    &body.values[arg]
-                {
-                    let args = &body.arg_pool[*args];
-                    feed(body.resolve_alias(args[0]));
-                    feed(body.resolve_alias(args[1]));
-                }
-            });
+            }
+            ValueDef::Operator(Operator::Select | Operator::TypedSelect { .. }, args, _) => {
+                work.extend(body.arg_pool[*args].iter().take(2).copied());
+            }
+            ValueDef::Operator(op, args, tys) if op.is_pure() && body.type_pool[*tys].len() == 1 => {
+                work.extend(body.arg_pool[*args].iter().copied());
+            }
+            _ => {}
         }
     }
     pins

@@ -15,7 +15,7 @@ use waffle::entity::EntityRef;
 use waffle::{Block, MemoryArg, Operator, Type, Value};
 
 use super::engine::{Engine, Walk};
-use super::state::{AVal, Extra, Konst, SlotKey, ABSOLUTE};
+use super::state::{AVal, Extra, Extras, Konst, SlotKey, ABSOLUTE};
 use crate::intrinsics::Intrinsic;
 
 /// An aligned 8-byte access to memory 0 (slots are `uint64_t`).
@@ -33,12 +33,12 @@ fn slot_key(ptr: AVal) -> Option<SlotKey> {
 
 impl Engine<'_> {
     /// The address of a slot as a value of block `sb`.
-    fn slot_address(&mut self, sb: Block, key: SlotKey, walk: &Walk) -> Option<Value> {
+    fn slot_address(&mut self, sb: Block, key: SlotKey, extras: &Extras) -> Option<Value> {
         if key.root == ABSOLUTE {
             let addr = AVal::konst(Konst::I32(key.off as u32));
             return Some(self.value_in(sb, addr));
         }
-        let base = *walk.extras.get(&Extra::Root(key.root))?;
+        let base = *extras.get(&Extra::Root(key.root))?;
         let base = self.value_in(sb, base);
         if key.off == 0 {
             return Some(base);
@@ -49,12 +49,18 @@ impl Engine<'_> {
 
     /// Store every dirty slot back to memory; the cached values stay.
     pub(super) fn flush(&mut self, sb: Block, walk: &mut Walk) {
-        let dirty: Vec<SlotKey> = std::mem::take(&mut walk.dirty).into_iter().collect();
-        for key in dirty {
-            let Some(&value) = walk.extras.get(&Extra::Slot(key)) else { continue };
-            let Some(addr) = self.slot_address(sb, key, walk) else { continue };
-            let value = self.value_in(sb, value);
-            self.emit_op(sb, Operator::I64Store { memory: slot_memarg() }, &[addr, value], &[]);
+        let dirty = std::mem::take(&mut walk.dirty);
+        self.store_slots(sb, dirty.iter().copied(), &walk.extras);
+    }
+
+    /// Append to `block` the stores of `slots`, whose values and address
+    /// roots are in `extras` (also used for the stores on join edges).
+    pub(super) fn store_slots(&mut self, block: Block, slots: impl Iterator<Item = SlotKey>, extras: &Extras) {
+        for key in slots {
+            let Some(&value) = extras.get(&Extra::Slot(key)) else { continue };
+            let Some(addr) = self.slot_address(block, key, extras) else { continue };
+            let value = self.value_in(block, value);
+            self.emit_op(block, Operator::I64Store { memory: slot_memarg() }, &[addr, value], &[]);
         }
     }
 

@@ -49,6 +49,9 @@ impl Konst {
     }
 }
 
+/// A node of a [`Choice`](AVal::Choice) tree, interned by the engine.
+pub type ChoiceId = u32;
+
 /// Index of a constant memory buffer (a request argument).
 pub type BufId = u8;
 
@@ -60,10 +63,12 @@ pub enum AVal {
     Const { k: Konst, buf: Option<BufId> },
     /// Known only at run time: this value of the specialized function.
     Runtime(Value),
-    /// `select(cond, t, f)` of two constants on a runtime condition; used at
-    /// run time as `value`, but split into two constants on an edge to a
-    /// pinned parameter.
-    Select { cond: Value, t: Konst, f: Konst, value: Value },
+    /// One of a few constants, chosen at run time by conditions: a `select`
+    /// of constants, nested selects (`a < 0 ? x : a == 0 ? y : z`), and pure
+    /// operators applied to them (see `choice.rs`). Used at run time as
+    /// `value`; on an edge to a pinned parameter it is split into one edge
+    /// per constant.
+    Choice { tree: ChoiceId, value: Value },
     /// The result of `specialize.value(v, lo, hi)` for a runtime `v`: on an
     /// edge to a pinned parameter it fans out into one constant per value in
     /// `lo..=hi`, plus `v` itself for anything else.

@@ -1,0 +1,135 @@
+//! Lowering one specialized function under the request's budgets.
+//!
+//! waffle's backend makes an irreducible CFG reducible by duplicating code
+//! (its reducifier explores (loop context, block) pairs), which can grow
+//! exponentially: a blow-up there once took minutes and gigabytes and then
+//! produced a function body the validator rejected, losing the whole run.
+//! So before handing a function to the backend, pweval runs the same
+//! exploration *counting only*, and refuses the request when the count
+//! passes `--max-blocks`. After lowering, the encoded body must fit
+//! `--max-output-bytes`. Every failure is the request's fallback.
+//!
+//! The exploration (the reducifier's published algorithm, re-derived):
+//! loop headers are the targets of RPO back edges; every block between a
+//! back edge's target and source in RPO belongs to that header's loop,
+//! and loops are properly nested by extending each one down to where its
+//! inner loops end. An edge into a loop that does not go through its
+//! header is a side entrance. Blocks are then copied per *context*, the
+//! set of loops entered through a side entrance and not left yet: along
+//! an edge `from -> to`, the context becomes
+//! `headers(to) - {to}` restricted to `context(from) ∪ ¬headers(from)`.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::Instant;
+
+use waffle::cfg::CFGInfo;
+use waffle::entity::EntityRef;
+use waffle::{Block, FunctionBody};
+
+use super::Limits;
+
+/// The blocks (counting copies) waffle's reducifier would produce; `Err`
+/// as soon as that passes `limit` or `deadline`.
+pub fn reducified_size(body: &FunctionBody, limit: usize, deadline: Instant) -> Result<usize, String> {
+    let cfg = CFGInfo::new(body);
+    let reachable: Vec<Block> = cfg.rpo.values().copied().collect();
+    let rpo_of = |b: Block| cfg.rpo_pos[b].map(|p| p.index());
+    let irreducible = reachable.iter().any(|&b| {
+        body.blocks[b].succs.iter().any(|&s| {
+            matches!((rpo_of(s), rpo_of(b)), (Some(si), Some(bi)) if si <= bi) && !cfg.dominates(s, b)
+        })
+    });
+    if !irreducible {
+        return Ok(reachable.len());
+    }
+    let over = |what: &str| format!("lowering: {what}");
+    // Header sets, as RPO ranges under each back edge.
+    let n = reachable.len();
+    let mut headers: Vec<HashSet<usize>> = vec![HashSet::new(); n];
+    let mut is_header = vec![false; n];
+    for (bi, &b) in reachable.iter().enumerate() {
+        for &s in &body.blocks[b].succs {
+            let Some(si) = rpo_of(s) else { continue };
+            if si <= bi {
+                is_header[si] = true;
+                for set in &mut headers[si..=bi] {
+                    set.insert(si);
+                }
+            }
+        }
+        if Instant::now() > deadline {
+            return Err(over("time budget exceeded while analysing irreducible control flow (--max-time)"));
+        }
+    }
+    let mut stack: Vec<usize> = Vec::new();
+    for bi in 0..n {
+        while stack.last().is_some_and(|h| !headers[bi].contains(h)) {
+            stack.pop();
+        }
+        if is_header[bi] {
+            stack.push(bi);
+        }
+        headers[bi].extend(stack.iter().copied());
+    }
+    // Elaboration, counted.
+    let mut contexts: HashMap<Vec<usize>, usize> = HashMap::new();
+    contexts.insert(Vec::new(), 0);
+    let mut context_sets: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut queue = VecDeque::new();
+    queue.push_back((0usize, 0usize));
+    seen.insert((0, 0));
+    while let Some((ctx, bi)) = queue.pop_front() {
+        if seen.len() > limit {
+            return Err(over(&format!(
+                "irreducible control flow would be duplicated into more than {limit} blocks \
+                 (--max-blocks)"
+            )));
+        }
+        if seen.len() % 1024 == 0 && Instant::now() > deadline {
+            return Err(over("time budget exceeded while counting duplicated blocks (--max-time)"));
+        }
+        let block = reachable[bi];
+        for &s in &body.blocks[block].succs {
+            let Some(si) = rpo_of(s) else { continue };
+            let mut to: Vec<usize> = headers[si]
+                .iter()
+                .copied()
+                .filter(|&h| h != si && (context_sets[ctx].contains(&h) || !headers[bi].contains(&h)))
+                .collect();
+            to.sort_unstable();
+            let next = contexts.len();
+            let to_ctx = *contexts.entry(to.clone()).or_insert(next);
+            if to_ctx == next {
+                context_sets.push(to);
+            }
+            if seen.insert((to_ctx, si)) {
+                queue.push_back((to_ctx, si));
+            }
+        }
+    }
+    Ok(seen.len())
+}
+
+/// Lower `body` to an encoded function body within `limits`.
+pub fn lower(body: &FunctionBody, limits: &Limits, started: Instant) -> Result<Vec<u8>, String> {
+    let deadline = started + limits.max_time;
+    reducified_size(body, limits.max_blocks, deadline)?;
+    let encoded = crate::ir::lower(body)?;
+    if encoded.len() > limits.max_output_bytes {
+        return Err(format!(
+            "budget exceeded: the specialized function is {} bytes > limit {} (--max-output-bytes)",
+            encoded.len(),
+            limits.max_output_bytes
+        ));
+    }
+    let elapsed = started.elapsed();
+    if elapsed > limits.max_time {
+        return Err(format!(
+            "budget exceeded: time {:.1} s > limit {:.1} s (--max-time), while lowering",
+            elapsed.as_secs_f64(),
+            limits.max_time.as_secs_f64()
+        ));
+    }
+    Ok(encoded)
+}
