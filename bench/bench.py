@@ -39,19 +39,23 @@ def timed(cmd, expect=None):
     return elapsed
 
 
-def peak(cmd):
-    """(seconds, peak RSS in MB) of one process, via GNU time."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + [str(c) for c in cmd],
-                         capture_output=True, text=True)
-    if out.returncode != 0:
-        return None
-    secs, kb = out.stderr.strip().splitlines()[-1].split()
-    return float(secs), int(kb) / 1024
+WEVAL_MISSING = ("weval not found (not on PATH, WEVAL unset), so its rows are skipped: install it with "
+                 "`cargo install weval --locked` (about 10 minutes on 2 cores), or set WEVAL=/path/to/weval")
+
+
+def weval_bin():
+    """The weval binary: $WEVAL if set, else `weval` on PATH, else None."""
+    env = os.environ.get("WEVAL")
+    if env:
+        if not (Path(env).is_file() and os.access(env, os.X_OK)):
+            sys.exit(f"bench: WEVAL={env} is not an executable file")
+        return env
+    return shutil.which("weval")
 
 
 def weval_version():
     try:
-        return sh(["weval", "--version"]).stdout.strip()
+        return sh([weval_bin(), "--version"]).stdout.strip()
     except Exception:
         return "weval"
 
@@ -65,10 +69,16 @@ def failure_line(stderr):
     return stderr.strip().splitlines()[-1] if stderr.strip() else "failed"
 
 
-def make_interp(out, loop_count, repeat=1):
+def make_interp(out, loop_count, repeat=1, weval_compat=False):
     flags = f"-DPROGRAM_REPEAT={repeat}" if repeat != 1 else ""
     sh(["make", "-s", "-C", str(ROOT / "examples/interp-c"), f"OUT={out}",
-        f"LOOP_COUNT={loop_count}", f"EXTRA_CFLAGS={flags}"])
+        f"LOOP_COUNT={loop_count}", f"WEVAL_COMPAT={int(weval_compat)}", f"EXTRA_CFLAGS={flags}"])
+
+
+# The seed example built with WEVAL_COMPAT=1 (examples/interp-c/accvm.h: JMPNZ's
+# taken edge enters the target's context itself), which weval 0.5.1 accepts.
+# Both specializers get the same snapshot of it.
+COMPAT = "compat build"
 
 
 def build(args):
@@ -91,7 +101,7 @@ def build(args):
     sh([PWEVAL, "-i", snap, "-o", spec, "--aot", cwasm])
     v["pweval (wasmtime JIT)"] = [PWEVAL, "run", spec]
     v["pweval (precompiled)"] = [PWEVAL, "run", "--aot", cwasm]
-    weval = shutil.which("weval")
+    weval = weval_bin()
     notes = []
     if weval:
         out = big / "interp.weval.wasm"
@@ -99,10 +109,34 @@ def build(args):
         if r.returncode == 0:
             v["weval (wasmtime JIT)"] = [PWEVAL, "run", out]
         else:
-            notes.append(f"weval {weval_version()} failed on the same snapshot of the seed example: "
-                         f"`{failure_line(r.stderr)}`")
+            notes.append(f"{weval_version()} fails on the snapshot of the seed example as written "
+                         f"(JMPNZ as `if (acc != 0) pc = target;`, a select of two pcs): "
+                         f"`{failure_line(r.stderr)}`; hence the {COMPAT}.")
     else:
-        notes.append("weval not on PATH, so not measured (get it with `cargo install weval --locked`)")
+        notes.append(WEVAL_MISSING)
+    # pweval and weval side by side: one snapshot of the compat build, both
+    # specializers on it, both outputs in the same interleaved rounds (JIT, and
+    # precompiled so that compile time is left out).
+    compat = BUILD / "interp-weval-compat"
+    make_interp(compat, args.loop_count, weval_compat=True)
+    csnap = compat / "interp.snapshot.wasm"
+    sh([PWEVAL, "-w", "--snapshot-only", "-i", compat / "interp.wasm", "-o", csnap])
+    v[f"generic Wasm, {COMPAT} (wasmtime)"] = [PWEVAL, "run", compat / "interp-generic.wasm"]
+    cspec, ccwasm = compat / "interp.pweval.wasm", compat / "interp.pweval.cwasm"
+    sh([PWEVAL, "-i", csnap, "-o", cspec, "--aot", ccwasm])
+    v[f"pweval, {COMPAT} (JIT)"] = [PWEVAL, "run", cspec]
+    v[f"pweval, {COMPAT} (precompiled)"] = [PWEVAL, "run", "--aot", ccwasm]
+    if weval:
+        wout, wcwasm = compat / "interp.weval.wasm", compat / "interp.weval.cwasm"
+        r = subprocess.run([weval, "weval", "-i", csnap, "-o", wout], capture_output=True, text=True)
+        if r.returncode == 0:
+            # pweval passes a module without requests through unchanged; --aot
+            # precompiles it with the same wasmtime configuration as pweval's own output.
+            sh([PWEVAL, "-i", wout, "-o", compat / "interp.weval.copy.wasm", "--aot", wcwasm])
+            v[f"weval, {COMPAT} (JIT)"] = [PWEVAL, "run", wout]
+            v[f"weval, {COMPAT} (precompiled)"] = [PWEVAL, "run", "--aot", wcwasm]
+        else:
+            notes.append(f"{weval_version()} failed on the {COMPAT} too: `{failure_line(r.stderr)}`")
     hand = BUILD / "sum.wasm"
     text = (ROOT / "bench/sum.wat").read_text().replace("LOOP_COUNT", str(args.loop_count))
     (BUILD / "sum.wat").write_text(text)
@@ -112,7 +146,7 @@ def build(args):
     sh([PWEVAL, "-w", "--snapshot-only", "-i", floor / "interp.wasm", "-o", floor_snap])
     floor_spec = floor / "interp.pweval.wasm"
     sh([PWEVAL, "-i", floor_snap, "-o", floor_spec])
-    return v, floor_spec, snap, notes
+    return v, floor_spec, (snap, csnap), notes
 
 
 def run_rounds(variants, floor, rounds, loop_count):
@@ -127,29 +161,40 @@ def run_rounds(variants, floor, rounds, loop_count):
     return times
 
 
-def specializer_costs(snap):
-    """pweval's (and weval's) own time and peak memory on the snapshot."""
-    rows = []
-    out = BUILD / "cost.pweval.wasm"
-    best = None
-    for _ in range(5):
-        wall = timed([PWEVAL, "-i", snap, "-o", out])
-        m = peak([PWEVAL, "-i", snap, "-o", out])
-        if m and (best is None or wall < best[0]):
-            best = (wall, m[1])
-    stats = sh([PWEVAL, "-i", snap, "-o", out, "--stats"]).stderr
-    ms = re.search(r"([0-9.]+) ms", stats)
-    rows.append(("pweval", best, ms.group(1) if ms else "?", out.stat().st_size))
-    weval = shutil.which("weval")
-    if weval:
-        wout = BUILD / "cost.weval.wasm"
+def tool_cost(cmd, runs=5):
+    """(best wall time in s, peak RSS in MB over the runs) of a specializer
+    run, or None if it fails. Wall time is taken around /usr/bin/time, which
+    reports the RSS into a file so the tool's own stderr stays separate."""
+    best, rss = None, 0.0
+    report = BUILD / "cost.time"
+    for _ in range(runs):
         start = time.perf_counter()
-        m = peak([weval, "weval", "-i", snap, "-o", wout])
+        r = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(report)] + [str(c) for c in cmd],
+                           capture_output=True, text=True)
         wall = time.perf_counter() - start
-        if m:
-            rows.append(("weval", (wall, m[1]), "n/a", wout.stat().st_size))
-        else:
-            rows.append(("weval", (wall, 0), "failed (see notes)", 0))
+        if r.returncode != 0:
+            return None
+        rss = max(rss, int(report.read_text().split()[-1]) / 1024)
+        best = wall if best is None else min(best, wall)
+    return best, rss
+
+
+def specializer_costs(snaps):
+    """pweval's and weval's own time and peak memory, each on the seed
+    snapshot and on the compat build's snapshot."""
+    rows = []
+    weval = weval_bin()
+    for label, snap in zip(("seed", COMPAT), snaps):
+        out = BUILD / f"cost.pweval.{label.replace(' ', '-')}.wasm"
+        m = tool_cost([PWEVAL, "-i", snap, "-o", out])
+        stats = sh([PWEVAL, "-i", snap, "-o", out, "--stats"]).stderr
+        ms = re.search(r"([0-9.]+) ms", stats)
+        rows.append(("pweval", label, m, ms.group(1) if ms else "?", out.stat().st_size))
+        if weval:
+            wout = BUILD / f"cost.weval.{label.replace(' ', '-')}.wasm"
+            m = tool_cost([weval, "weval", "-i", snap, "-o", wout])
+            rows.append(("weval", label, m, "n/a" if m else "failed (see notes)",
+                         wout.stat().st_size if m else 0))
     return rows
 
 
@@ -191,7 +236,7 @@ def suite(args):
     sh(["make", "-s", "-C", str(ROOT / "examples/stackvm"), f"OUT={out}", "CC_NATIVE=clang"])
     sh(["make", "-s", "-C", str(ROOT / "examples/stackvm"), f"OUT={out}-gcc", "CC_NATIVE=gcc",
         f"{out}-gcc/stackvm-native"])
-    weval = shutil.which("weval")
+    weval = weval_bin()
     results, notes = {}, []
     for name, (scale, quick_scale, _) in SUITE.items():
         if args.quick:
@@ -271,14 +316,14 @@ def table(times, costs, scale, notes, args):
     for name in times:
         lines.append(f"| {name} | {lo[name] * 1000:.1f} | {med[name] * 1000:.1f} | "
                      f"{generic / med[name]:.2f}x | {med[name] / ours:.2f} |")
-    lines += ["", "Specializer cost on the same snapshot (best of 5 for pweval):", "",
-              "| tool | wall (ms) | peak RSS (MB) | specialization (ms, --stats) | output bytes |",
-              "|---|---:|---:|---:|---:|"]
-    for tool, m, spec_ms, size in costs:
-        if size == 0:
-            lines.append(f"| {tool} | {m[0] * 1000:.0f} (failed) | - | {spec_ms} | - |")
+    lines += ["", "Specializer cost (whole process, best of 5 runs; peak RSS the largest of the 5):", "",
+              "| tool | snapshot | wall (ms) | peak RSS (MB) | specialization (ms, --stats) | output bytes |",
+              "|---|---|---:|---:|---:|---:|"]
+    for tool, label, m, spec_ms, size in costs:
+        if m is None:
+            lines.append(f"| {tool} | {label} | failed | - | {spec_ms} | - |")
         else:
-            lines.append(f"| {tool} | {m[0] * 1000:.0f} | {m[1]:.0f} | {spec_ms} | {size:,} |")
+            lines.append(f"| {tool} | {label} | {m[0] * 1000:.0f} | {m[1]:.1f} | {spec_ms} | {size:,} |")
     lines += ["", "Scaling with bytecode length (the loop body repeated; loop count 1,000):", "",
               "| program length | contexts | specialization (ms, median of 5) | output bytes |",
               "|---|---:|---:|---:|"]
@@ -297,6 +342,20 @@ def table(times, costs, scale, notes, args):
                      "(>1 means pweval's is faster).")
     for n in notes:
         lines.append(f"- {n}")
+    lines.append(f"- {COMPAT}: the same source with `make WEVAL_COMPAT=1` (JMPNZ's taken edge pops and "
+                 "pushes the interpreter context itself, the form weval 0.5.1 accepts); pweval and weval "
+                 "specialize one snapshot of it, and their outputs run in the same interleaved rounds.")
+    for kind in ("JIT", "precompiled"):
+        pw, wv = med.get(f"pweval, {COMPAT} ({kind})"), med.get(f"weval, {COMPAT} ({kind})")
+        if pw and wv:
+            lines.append(f"- **pweval/weval run time, {COMPAT}, {kind}: {pw / wv:.2f}** "
+                         f"(median {pw * 1000:.1f} ms / {wv * 1000:.1f} ms; below 1 means pweval's "
+                         "output is faster).")
+    by_tool = {(t, label): m for t, label, m, _, _ in costs}
+    pw, wv = by_tool.get(("pweval", COMPAT)), by_tool.get(("weval", COMPAT))
+    if pw and wv:
+        lines.append(f"- Specialization, {COMPAT}: pweval/weval wall time {pw[0] / wv[0]:.2f}, "
+                     f"peak RSS {pw[1] / wv[1]:.2f}.")
     lines.append(f"- Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
                  "pweval built with the dev profile (dependencies at opt-level 2); wasmtime 48 embedded "
                  "in `pweval run` for every Wasm variant.")
@@ -319,11 +378,13 @@ def chart(data, path):
     import matplotlib.pyplot as plt
     seed, suite = data["seed"], data.get("suite") or {}
     panels = 2 if suite else 1
-    fig, axes = plt.subplots(1, panels, figsize=(7 * panels, 4.2), squeeze=False)
+    fig, axes = plt.subplots(1, panels, figsize=(7.5 * panels, 5.2), squeeze=False)
     ax = axes[0][0]
     names = list(seed)
     meds = [statistics.median(seed[n]) * 1000 for n in names]
-    ax.barh(names, meds, color=["#dd8452" if "pweval" in n else "#4c72b0" for n in names])
+    colors = ["#dd8452" if n.startswith("pweval") else "#55a868" if n.startswith("weval") else "#4c72b0"
+              for n in names]
+    ax.barh(names, meds, color=colors)
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("median wall time, ms (log scale)")
@@ -362,9 +423,11 @@ def main():
     if args.quick:
         args.rounds = min(args.rounds, 3)
         args.loop_count = min(args.loop_count, 20_000_000)
-    variants, floor, snap, notes = build(args)
+    if not weval_bin():
+        print(f"bench: {WEVAL_MISSING}", file=sys.stderr)
+    variants, floor, snaps, notes = build(args)
     times = run_rounds(variants, floor, args.rounds, args.loop_count)
-    costs = specializer_costs(snap)
+    costs = specializer_costs(snaps)
     scale = scaling(args)
     text = "## Seed example\n\n" + table(times, costs, scale, notes, args)
     results = {}

@@ -49,6 +49,12 @@ enum {
 
 #define NUM_LOCALS 8
 
+/* WEVAL_COMPAT=1 writes the JMPNZ taken edge in the form weval 0.5.1 accepts
+ * (the benchmark builds that variant to run pweval and weval side by side). */
+#ifndef WEVAL_COMPAT
+#define WEVAL_COMPAT 0
+#endif
+
 static const char* const strings[] = {"Result: "};
 #define NUM_STRINGS (sizeof strings / sizeof strings[0])
 
@@ -112,9 +118,24 @@ static inline __attribute__((always_inline)) void interpret(const uint64_t* code
         break;
       case JMPNZ: {
         uint32_t target = (uint32_t)code[pc++];
+#if WEVAL_COMPAT
+        /* weval 0.5.1 needs a constant pc at every context change: the taken
+         * edge enters the target's context itself and skips the shared
+         * update_context at the bottom of the loop. It pops and pushes rather
+         * than calling update_context, because clang would sink two
+         * update_context calls into one taking a select of the two pcs. */
+        if (acc != 0) {
+          pc = target;
+          weval_pop_context();
+          weval_push_context(pc);
+          continue;
+        }
+#else
         /* Written the naive way on purpose: clang turns it into a select, so
-         * the pc passed to update_context is a choice between two constants. */
+         * the pc passed to update_context is a choice between two constants
+         * (pweval branches on it; weval 0.5.1 rejects it, see WEVAL_COMPAT). */
         if (acc != 0) pc = target;
+#endif
         break;
       }
       case INC:
