@@ -95,6 +95,12 @@ pub struct Engine<'a> {
     /// Abstract terminators of keyed and edge blocks.
     pub terms: HashMap<Block, ATerm>,
     work: BTreeSet<Block>,
+    /// The context each emitted value was emitted in.
+    origin: HashMap<Value, CtxId>,
+    /// The context of the instruction being walked.
+    cur_ctx: CtxId,
+    /// The specialized block whose processing failed, for `--dump-ir`.
+    pub failed_at: Option<Block>,
     started: Instant,
     pub processed: usize,
     pub emitted: usize,
@@ -162,6 +168,9 @@ impl<'a> Engine<'a> {
             keys: HashMap::new(),
             terms: HashMap::new(),
             work: BTreeSet::new(),
+            origin: HashMap::new(),
+            cur_ctx: ROOT,
+            failed_at: None,
             started: Instant::now(),
             processed: 0,
             emitted: 0,
@@ -187,7 +196,10 @@ impl<'a> Engine<'a> {
                     ));
                 }
             }
-            self.process(block)?;
+            if let Err(why) = self.process(block) {
+                self.failed_at = Some(block);
+                return Err(why);
+            }
         }
         Ok(())
     }
@@ -212,7 +224,15 @@ impl<'a> Engine<'a> {
 
     pub(super) fn emit_op(&mut self, block: Block, op: Operator, args: &[Value], tys: &[Type]) -> Value {
         self.emitted += 1;
-        self.s.add_op(block, op, args, tys)
+        let value = self.s.add_op(block, op, args, tys);
+        self.origin.insert(value, self.cur_ctx);
+        value
+    }
+
+    /// The innermost bytecode PC each emitted value was specialized for
+    /// (`None`: outside any context), for `--explain`.
+    pub fn origin_pcs(&self) -> HashMap<Value, Option<u32>> {
+        self.origin.iter().map(|(&v, &ctx)| (v, self.ctxs.pc(ctx))).collect()
     }
 
     /// The specialized value for `a` inside `block`, materialising a constant.
@@ -255,11 +275,13 @@ impl<'a> Engine<'a> {
         for (i, &(_, gp)) in g.blocks[gblock].params.iter().enumerate() {
             walk.env.insert(gp, state[i]);
         }
+        self.cur_ctx = walk.ctx;
         for &inst in &g.blocks[gblock].insts {
             let value = self.eval_inst(sb, inst, &mut walk)?;
             if let Some(value) = value {
                 walk.env.insert(inst, value);
             }
+            self.cur_ctx = walk.ctx;
         }
         let term = self.eval_terminator(sb, gblock, &mut walk)?;
         self.terms.insert(sb, term);
