@@ -22,6 +22,8 @@ use libfuzzer_sys::fuzz_target;
 mod accvm_gen;
 #[path = "../../tests/all/accvm_harness.rs"]
 mod accvm_harness;
+#[path = "../../tests/all/diff_harness.rs"]
+mod diff_harness;
 
 use accvm_harness::Harness;
 

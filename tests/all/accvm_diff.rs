@@ -3,14 +3,17 @@
 //! `accvm_gen.rs`) run through the generic interpreter and through the
 //! function pweval specialized to them, in the same output module; any
 //! difference in output or trap fails, and both must print what the
-//! reference model of the VM prints.
+//! reference model of the VM prints. Each specialized function must also
+//! stay within a number of blocks linear in the program
+//! (`diff_harness::block_bound`).
 //!
-//! The guest (tests/guests/accvm_diff.c) is built and wizened once; each
-//! program is written into the snapshot with data segments, specialized,
-//! compiled once and run twice (see `accvm_harness.rs`). Four tests of
-//! `PER_TEST` programs each with different seeds, so two cores share them;
-//! `ACCVM_DIFF_PROGRAMS=N` runs N programs per test instead. For more, the
-//! fuzz target in fuzz/ runs the same check on fuzzer-chosen programs.
+//! The guest (tests/guests/accvm_diff.c) is built and wizened once; batches
+//! of up to 256 programs are written into the snapshot with data segments,
+//! specialized by one pweval run, compiled once and run in one instance
+//! (see `accvm_harness.rs`). Four tests of `PER_TEST` programs each with
+//! different seeds, so two cores share them; `ACCVM_DIFF_PROGRAMS=N` runs N
+//! programs per test instead. For more, the fuzz target in fuzz/ runs the
+//! same check on fuzzer-chosen programs.
 //!
 //! A failure lists the smallest failing programs, with their seeds (replay
 //! one with `accvm_gen::program_for_seed`), as assembly, with both outputs
@@ -26,10 +29,14 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use accvm_gen::{op, program_for_seed, Program, Rng};
-use accvm_harness::{Failure, Harness};
+use accvm_harness::{Harness, BATCH};
 
-/// Programs per test; four tests make 320.
-const PER_TEST: u64 = 80;
+use crate::diff_harness::{report_failures, Failed, Failure, Tally};
+
+/// Programs per test; four tests make 4,000.
+const PER_TEST: u64 = 1_000;
+/// Programs per pweval run (at most `BATCH`).
+const PER_BATCH: u64 = 250;
 
 fn harness() -> &'static Harness {
     static HARNESS: OnceLock<Result<Harness, String>> = OnceLock::new();
@@ -52,64 +59,49 @@ fn check_seeds(first: u64) {
     let harness = harness();
     let count = programs_per_test();
     let started = Instant::now();
-    let mut failures: Vec<(u64, Program, Failure)> = Vec::new();
-    for seed in first..first + count {
-        let program = program_for_seed(seed);
-        if let Err(failure) = harness.check(&program) {
-            failures.push((seed, program, failure));
+    let mut failures = Vec::new();
+    let mut tally = Tally::default();
+    let mut batch_start = first;
+    while batch_start < first + count {
+        let seeds = batch_start..(batch_start + PER_BATCH.min(BATCH as u64)).min(first + count);
+        batch_start = seeds.end;
+        let programs: Vec<Program> = seeds.clone().map(program_for_seed).collect();
+        let checks = harness.check_batch(&programs);
+        for ((seed, program), checked) in seeds.zip(&programs).zip(checks) {
+            tally.programs += 1;
+            tally.request(seed, checked.instructions, checked.blocks, checked.result.as_ref().err());
+            if let Err(failure) = checked.result {
+                let listing = program.disassemble();
+                failures.push(Failed { seed, size: checked.instructions, listing, failure });
+            }
         }
     }
     eprintln!(
-        "accvm_diff: seeds {first}..{}: {count} programs, {} failing, {:.1} s",
+        "accvm_diff: seeds {first}..{}: {} failing, {}; {:.1} s",
         first + count,
         failures.len(),
+        tally.summary(),
         started.elapsed().as_secs_f64()
     );
-    if failures.is_empty() {
-        return;
-    }
-    let mismatches = failures
-        .iter()
-        .filter(|f| matches!(f.2, Failure::Mismatch { .. }))
-        .count();
-    failures.sort_by_key(|(seed, p, _)| (p.words.len(), *seed));
-    let mut report = format!(
-        "{} of {count} programs failed ({mismatches} generic/specialized mismatches); the smallest:\n",
-        failures.len()
-    );
-    for (seed, program, failure) in failures.iter().take(3) {
-        report.push_str(&format!(
-            "\n  seed {seed}, {} words:\n{}{}    {}\n",
-            program.words.len(),
-            indent(&program.disassemble()),
-            failure.describe(),
-            save_input(harness, *seed, program)
-        ));
-    }
-    panic!("{report}");
+    report_failures("accvm_diff", count as usize, &tally, failures, 3, |f| {
+        save_input(harness, f.seed, &program_for_seed(f.seed))
+    });
 }
 
-/// Keep the failing program's pweval input (the patched snapshot) for
-/// debugging: `pweval -i FILE --dump-ir DIR`, `pweval run`, and the same
-/// with `--generic-only`.
+/// Keep the failing program's pweval input (the patched snapshot, the
+/// program in slot 0) for debugging: `pweval -i FILE --dump-ir DIR`, and
+/// the same with `--generic-only`.
 fn save_input(harness: &Harness, seed: u64, program: &Program) -> String {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("accvm_diff");
     let path = dir.join(format!("seed-{seed}.wasm"));
-    let saved = harness.patched(program, program).and_then(|wasm| {
+    let saved = harness.patched(&[(program, program)]).and_then(|wasm| {
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         std::fs::write(&path, wasm).map_err(|e| e.to_string())
     });
     match saved {
-        Ok(()) => format!(
-            "pweval input (snapshot with the program): {}",
-            path.display()
-        ),
+        Ok(()) => format!("pweval input (snapshot with the program in slot 0): {}", path.display()),
         Err(e) => format!("(could not save the pweval input: {e})"),
     }
-}
-
-fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("    {l}\n")).collect()
 }
 
 #[test]
@@ -197,38 +189,31 @@ fn accvm_generator_makes_varied_terminating_programs() {
 
 /// The check can fail: a function specialized to *another* program (one
 /// immediate changed) must be reported as a mismatch, and the test's
-/// failure report must show it.
+/// failure report must show it; in a batch, only that program's slot.
 #[test]
 fn accvm_a_wrong_specialization_is_caught() {
     let harness = harness();
+    let programs: Vec<Program> = (0..200u64).map(program_for_seed).collect();
+    let wrong: Vec<Option<Program>> =
+        programs.iter().zip(0u64..).map(|(p, seed)| mutate_visibly(p, seed)).collect();
+    let pairs: Vec<(&Program, &Program)> =
+        programs.iter().zip(&wrong).map(|(p, w)| (p, w.as_ref().unwrap_or(p))).collect();
+    let out = harness.specialize(&pairs).expect("specialize");
+    let runs = harness.run_both(&out.wasm, pairs.len()).expect("run");
     let mut caught = 0;
-    for seed in 0..200u64 {
-        let program = program_for_seed(seed);
-        let Some(wrong) = mutate_visibly(&program, seed) else {
-            continue;
-        };
-        let wasm = harness.specialize(&program, &wrong).expect("specialize");
-        let (generic, specialized) = harness.run_both(&wasm).expect("run");
-        assert_ne!(
-            generic, specialized,
-            "seed {seed}: a function specialized to another program went unnoticed"
-        );
-        // ... and the model agrees with the generic side.
-        let (expected, _, _) =
-            accvm_gen::model(&program.words, program.len(), accvm_gen::MAX_STEPS);
+    for (seed, ((program, wrong), (generic, specialized))) in programs.iter().zip(&wrong).zip(runs).enumerate() {
+        let (expected, _, _) = accvm_gen::model(&program.words, program.len(), accvm_gen::MAX_STEPS);
         assert_eq!(generic.stdout, expected, "seed {seed}");
-        let failure = Failure::Mismatch {
-            generic,
-            specialized,
+        if wrong.is_none() {
+            assert_eq!(generic, specialized, "seed {seed}: unchanged program");
+            continue;
         }
-        .describe();
+        assert_ne!(generic, specialized, "seed {seed}: a function specialized to another program went unnoticed");
+        let failure = Failure::Mismatch { flavour: "specialized", generic, specialized }.describe();
         assert!(failure.contains("run_specialized:"), "{failure}");
         caught += 1;
-        if caught == 4 {
-            return;
-        }
     }
-    panic!("only {caught} programs with a visible mutation in 200 seeds");
+    assert!(caught >= 4, "only {caught} programs with a visible mutation in 200 seeds");
 }
 
 /// `program` with one LOAD_IMMEDIATE operand changed so that the model's

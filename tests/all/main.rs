@@ -4,6 +4,7 @@ mod abi;
 mod accvm_diff;
 mod cli;
 mod corrupt;
+mod diff_harness;
 mod example;
 mod filetests;
 mod guests;
