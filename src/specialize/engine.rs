@@ -15,7 +15,7 @@
 //! Terminators are built last ([`super::finalize`]), once every block's
 //! final parameter list is known.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
 use waffle::{Block, BlockTarget, FunctionBody, Operator, Terminator, Type, Value, ValueDef};
@@ -54,6 +54,9 @@ pub enum ATerm {
     Select(Value, Vec<Edge>, Edge),
     Return(Vec<Value>),
     Unreachable,
+    /// Leave specialized code: jump to a block of the cold copy of the
+    /// generic function (`cold.rs`) with these values as its parameters.
+    Cold(Block, Vec<AVal>),
 }
 
 /// A specialized block made for a key.
@@ -81,7 +84,7 @@ pub struct Walk {
 pub struct Engine<'a> {
     pub g: &'a FunctionBody,
     pins: &'a Pins,
-    intrinsics: &'a HashMap<u32, Intrinsic>,
+    pub(super) intrinsics: &'a HashMap<u32, Intrinsic>,
     globals: &'a [Konst],
     buffers: &'a [Buffer],
     limits: &'a Limits,
@@ -101,6 +104,12 @@ pub struct Engine<'a> {
     cur_ctx: CtxId,
     /// The specialized block whose processing failed, for `--dump-ir`.
     pub failed_at: Option<Block>,
+    /// The cold copy of the generic function, once a path needed it.
+    pub cold: super::cold::ColdBlocks,
+    /// Why this function cannot have cold paths (`None`: it can).
+    cold_unsupported: Option<&'static str>,
+    /// Specialized blocks that continue in the cold copy, and why.
+    cold_paths: BTreeMap<Block, String>,
     started: Instant,
     pub processed: usize,
     pub emitted: usize,
@@ -171,6 +180,9 @@ impl<'a> Engine<'a> {
             origin: HashMap::new(),
             cur_ctx: ROOT,
             failed_at: None,
+            cold: Default::default(),
+            cold_unsupported: super::cold::unsupported_reason(g, intrinsics),
+            cold_paths: BTreeMap::new(),
             started: Instant::now(),
             processed: 0,
             emitted: 0,
@@ -201,10 +213,49 @@ impl<'a> Engine<'a> {
                 return Err(why);
             }
         }
+        // A function that never entered a context and only has cold paths
+        // was not specialized at all.
+        if self.ctxs.len() == 0 {
+            if let Some((&block, why)) = self.cold_paths.iter().next() {
+                self.failed_at = Some(block);
+                return Err(why.clone());
+            }
+        }
         Ok(())
     }
 
-    fn check_budget(&self) -> Result<(), String> {
+    /// The reasons of the paths that continue unspecialized, one per
+    /// specialized block that does.
+    pub fn cold_paths(&self) -> Vec<String> {
+        self.cold_paths
+            .iter()
+            .filter(|(b, _)| matches!(self.terms.get(b), Some(ATerm::Cold(..))))
+            .map(|(_, why)| why.clone())
+            .collect()
+    }
+
+    /// A block that starts with a context intrinsic whose PC is a runtime
+    /// value: why, worded for the user.
+    fn runtime_pc_at_entry(&self, gblock: Block, walk: &Walk) -> Option<String> {
+        let g = self.g;
+        let &first = g.blocks[gblock].insts.first()?;
+        let name = match called_intrinsic(g, self.intrinsics, first)? {
+            Intrinsic::PushContext => "push.context",
+            Intrinsic::UpdateContext => "update.context",
+            _ => return None,
+        };
+        let ValueDef::Operator(_, args, _) = &g.values[first] else { return None };
+        let pc = *g.arg_pool[*args].first()?;
+        match self.lookup(&walk.env, pc) {
+            Ok(AVal::Const { .. }) => None,
+            _ => Some(format!(
+                "the interpreter PC passed to {name} is a runtime value at {}",
+                self.describe(walk.ctx, gblock)
+            )),
+        }
+    }
+
+    pub(super) fn check_budget(&self) -> Result<(), String> {
         let blocks = self.s.blocks.len();
         if blocks > self.limits.max_blocks {
             return Err(format!(
@@ -276,6 +327,17 @@ impl<'a> Engine<'a> {
             walk.env.insert(gp, state[i]);
         }
         self.cur_ctx = walk.ctx;
+        if let Some(why) = self.runtime_pc_at_entry(gblock, &walk) {
+            if let Some(cannot) = self.cold_unsupported {
+                return Err(format!("{why}; the path cannot continue unspecialized: {cannot}"));
+            }
+            // Memory must hold the frame before generic code runs.
+            self.flush(sb, &mut walk);
+            let cold = self.cold_block(gblock)?;
+            self.terms.insert(sb, ATerm::Cold(cold, state));
+            self.cold_paths.insert(sb, why);
+            return self.check_budget();
+        }
         for &inst in &g.blocks[gblock].insts {
             let value = self.eval_inst(sb, inst, &mut walk)?;
             if let Some(value) = value {

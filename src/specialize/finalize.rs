@@ -28,6 +28,10 @@ pub fn finalize(engine: &mut Engine<'_>) {
             },
             ATerm::Return(values) => Terminator::Return { values },
             ATerm::Unreachable => Terminator::Unreachable,
+            ATerm::Cold(cold, values) => {
+                let args = values.iter().map(|&a| engine.value_in(block, a)).collect();
+                Terminator::Br { target: BlockTarget { block: cold, args } }
+            }
         };
         engine.s.blocks[block].terminator = built;
     }

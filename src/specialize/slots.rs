@@ -19,7 +19,7 @@ use super::state::{AVal, Extra, Extras, Konst, SlotKey, ABSOLUTE};
 use crate::intrinsics::Intrinsic;
 
 /// An aligned 8-byte access to memory 0 (slots are `uint64_t`).
-fn slot_memarg() -> MemoryArg {
+pub(super) fn slot_memarg() -> MemoryArg {
     MemoryArg { align: 3, offset: 0, memory: waffle::Memory::new(0) }
 }
 
