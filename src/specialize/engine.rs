@@ -588,7 +588,7 @@ impl<'a> Engine<'a> {
     fn edge_with(&mut self, out: &Out<'_>, gtarget: Block, args: Vec<AVal>) -> Result<Edge, String> {
         let ctx = out.ctx;
         for (i, a) in args.iter().enumerate() {
-            if !self.pins.contains(&(gtarget, i)) {
+            if !self.pins.contains_key(&(gtarget, i)) {
                 continue;
             }
             match *a {
@@ -615,11 +615,15 @@ impl<'a> Engine<'a> {
             }
         }
         let mut pinned: Vec<(usize, Konst)> = Vec::new();
-        for (i, a) in args.iter().enumerate() {
-            if !self.pins.contains(&(gtarget, i)) {
-                continue;
+        let mut args = args;
+        for i in 0..args.len() {
+            let Some(&low32) = self.pins.get(&(gtarget, i)) else { continue };
+            let Some(mut k) = args[i].as_const() else { continue };
+            if let (true, Konst::I64(v)) = (low32, k) {
+                // Nothing observes the high bits (`demanded.rs`).
+                k = Konst::I64(u64::from(v as u32));
+                args[i] = AVal::konst(k);
             }
-            let Some(k) = a.as_const() else { continue };
             // Widening: a parameter that keeps arriving with new constants
             // in the same place (a counter, not a PC) stops being keyed.
             let seen = self.pin_values.entry((ctx, gtarget, i)).or_default();

@@ -21,8 +21,9 @@ use waffle::{Block, FunctionBody, Operator, Terminator, Value, ValueDef};
 use super::util::called_intrinsic;
 use crate::intrinsics::Intrinsic;
 
-/// Pinned parameters: (block, parameter index).
-pub type Pins = HashSet<(Block, usize)>;
+/// Pinned parameters: (block, parameter index) -> keyed on the low 32 bits
+/// only (an i64 whose high bits nothing observes, see `demanded.rs`).
+pub type Pins = HashMap<(Block, usize), bool>;
 
 pub fn prepare(body: &mut FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Pins {
     split_blocks(body, intrinsics);
@@ -86,7 +87,7 @@ fn split_blocks(body: &mut FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) {
 /// constant on each incoming edge survives all of them only if the join
 /// itself is keyed by it.
 fn find_pins(body: &FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Pins {
-    let mut pins = Pins::new();
+    let mut pinned: HashSet<(Block, usize)> = HashSet::new();
     let mut roots: Vec<Value> = Vec::new();
     for block in body.blocks.iter() {
         for &inst in &body.blocks[block].insts {
@@ -124,7 +125,7 @@ fn find_pins(body: &FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Pins 
         match &body.values[value] {
             ValueDef::BlockParam(block, index, _) => {
                 let (block, index) = (*block, *index as usize);
-                pins.insert((block, index));
+                pinned.insert((block, index));
                 for &pred in &body.blocks[block].preds {
                     body.blocks[pred].terminator.visit_targets(|target| {
                         if target.block == block {
@@ -142,5 +143,12 @@ fn find_pins(body: &FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Pins 
             _ => {}
         }
     }
-    pins
+    let low = super::demanded::low_only_values(body);
+    pinned
+        .into_iter()
+        .map(|(block, index)| {
+            let low32 = body.blocks[block].params.get(index).is_some_and(|&(_, v)| low.contains(&v));
+            ((block, index), low32)
+        })
+        .collect()
 }
