@@ -12,19 +12,20 @@ use crate::intrinsics::Intrinsic;
 use crate::ir::IrModule;
 use crate::module::parse::ModuleInfo;
 use crate::requests::Request;
-use crate::specialize::{self, Limits, Specialized};
+use crate::specialize::{self, Failure, Limits, Specialized};
 
 /// Called as requests complete: (done, total).
 pub type Progress = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync + std::panic::RefUnwindSafe>;
 
 pub struct Answer {
-    pub result: Result<Specialized, String>,
+    pub result: Result<Specialized, Failure>,
     pub micros: u64,
 }
 
 pub struct Settings<'o> {
     pub limits: &'o Limits,
     pub want_ir_text: bool,
+    pub want_explain: bool,
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
     pub progress: Option<&'o Progress>,
@@ -57,14 +58,15 @@ pub fn answer_all(
                     intrinsics,
                     limits: settings.limits,
                     want_ir_text: settings.want_ir_text,
+                    want_explain: settings.want_explain,
                 };
                 // A panic anywhere in one request's pipeline is that
                 // request's fallback, never the run's end.
                 let ty = info.func_types.get(request.func as usize).copied().unwrap_or(0);
                 crate::ir::guard(|| specialize::specialize(&cx, request, ty))
-                    .unwrap_or_else(|why| Err(why))
+                    .unwrap_or_else(|why| Err(Failure::from(why)))
             }
-            None => Err("the module could not be lifted into the IR".to_string()),
+            None => Err(Failure::from("the module could not be lifted into the IR".to_string())),
         };
         let answer = Answer { result, micros: started.elapsed().as_micros() as u64 };
         if let Ok(mut slots) = slots.lock() {
@@ -89,7 +91,7 @@ pub fn answer_all(
         .into_iter()
         .map(|slot| {
             slot.unwrap_or(Answer {
-                result: Err("internal error: the request was not processed".into()),
+                result: Err(Failure::from("internal error: the request was not processed".to_string())),
                 micros: 0,
             })
         })

@@ -27,6 +27,7 @@
 
 pub mod answer;
 pub mod error;
+pub mod explain;
 pub mod intrinsics;
 pub mod ir;
 pub mod module;
@@ -58,8 +59,13 @@ pub struct Options {
     pub wizen: Option<WizenOptions>,
     /// Fail (no output) when any request could not be specialized.
     pub strict: bool,
-    /// Keep the IR text of every specialized function in the report.
+    /// Keep the IR text of every request in the report: the specialized
+    /// function, or for a fallback the partial one with the failure marked.
     pub dump_ir: bool,
+    /// Keep, per specialized request, what remains at each bytecode PC
+    /// (`RequestReport::explain`, rendered by [`explain::text`] and
+    /// [`explain::json`]).
+    pub explain: bool,
     /// Re-encode every section even when nothing in it changes (tests).
     pub rewrite_all: bool,
     /// With `wizen`: stop after the snapshot and return it unchanged (the
@@ -79,6 +85,8 @@ impl std::fmt::Debug for Options {
             .field("jobs", &self.jobs)
             .field("wizen", &self.wizen)
             .field("strict", &self.strict)
+            .field("dump_ir", &self.dump_ir)
+            .field("explain", &self.explain)
             .field("generic_only", &self.generic_only)
             .field("snapshot_only", &self.snapshot_only)
             .field("limits", &self.limits)
@@ -145,6 +153,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     let settings = answer::Settings {
         limits: &options.limits,
         want_ir_text: options.dump_ir,
+        want_explain: options.explain,
         jobs: options.jobs,
         progress: options.progress.as_ref(),
     };
@@ -161,12 +170,14 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
             micros: answer.micros,
             ir_text: None,
             stats: None,
+            explain: None,
         };
         match answer.result {
             Ok(done) => {
                 entry.output_bytes = done.body.len();
                 entry.ir_text = done.ir_text;
                 entry.stats = Some(done.stats);
+                entry.explain = done.explain;
                 answered.push((plan.new_funcs.len(), request.result_slot));
                 plan.new_funcs.push(NewFunc {
                     type_index: done.type_index,
@@ -174,13 +185,14 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
                     name: format!("{function}.pweval.{}", request.user_id),
                 });
             }
-            Err(why) => {
+            Err(failure) => {
                 report.diagnostics.push(Diagnostic::warning(
                     &request.subject,
-                    format!("{why}; the guest keeps using the generic function"),
+                    format!("{}; the guest keeps using the generic function", failure.why),
                 ));
                 report.skipped += 1;
-                entry.outcome = Outcome::Skipped(why);
+                entry.ir_text = failure.ir_text;
+                entry.outcome = Outcome::Skipped(failure.why);
             }
         }
         report.requests.push(entry);

@@ -85,13 +85,31 @@ struct Cli {
     #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0, hide_default_value = true)]
     jobs: usize,
 
-    /// Print per-request statistics.
+    /// Print per-request statistics (contexts, blocks, instructions, size,
+    /// time); a request that reached no context intrinsic is flagged.
     #[arg(long)]
     stats: bool,
 
-    /// Write each specialized function's IR as text into DIR.
+    /// Write each request's IR as text into DIR: FUNC.ID.generic.ir and
+    /// FUNC.ID.specialized.ir. For a request that falls back, the
+    /// specialized file is the partial function with the failing block
+    /// marked.
     #[arg(long = "dump-ir", value_name = "DIR")]
     dump_ir: Option<PathBuf>,
+
+    /// Print, per specialized request, what remains at each bytecode PC:
+    /// instructions, loads, stores, calls (indirect ones counted apart) and
+    /// other operators that can trap. `--explain=json` prints one JSON
+    /// document. Goes to standard output (standard error with `-o -`).
+    #[arg(
+        long = "explain",
+        value_name = "FORMAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "text",
+        value_parser = ["text", "json"]
+    )]
+    explain: Option<String>,
 
     /// Print the requests found in the input and exit without writing.
     #[arg(long = "list-requests")]
@@ -207,6 +225,7 @@ fn run(cli: &Cli) -> Result<(), String> {
         wizen,
         strict: cli.strict,
         dump_ir: cli.dump_ir.is_some(),
+        explain: cli.explain.is_some(),
         rewrite_all: cli.rewrite_all,
         generic_only: cli.generic_only,
         snapshot_only: cli.snapshot_only,
@@ -238,6 +257,18 @@ fn run(cli: &Cli) -> Result<(), String> {
         let engine = wasmtime::Engine::default();
         let artifact = pweval::runner::precompile(&engine, &output.wasm).map_err(|e| e.to_string())?;
         write_output(aot, &artifact)?;
+    }
+    if let Some(format) = &cli.explain {
+        let text = match format.as_str() {
+            "json" => pweval::explain::json(&output.report),
+            _ => pweval::explain::text(&output.report),
+        };
+        // Standard output may be carrying the module itself.
+        if output_path == Path::new("-") {
+            eprint!("{text}");
+        } else {
+            print!("{text}");
+        }
     }
     eprintln!("{}", output.report.summary());
     Ok(())

@@ -20,9 +20,23 @@ pub struct RequestReport {
     /// Size of the specialized body in bytes.
     pub output_bytes: usize,
     pub micros: u64,
-    /// `--dump-ir`: (generic, specialized) IR text.
+    /// `--dump-ir`: (generic, specialized) IR text; for a request that fell
+    /// back, the specialized text is the partial function with the failure
+    /// marked.
     pub ir_text: Option<(String, String)>,
     pub stats: Option<crate::specialize::Stats>,
+    /// `--explain`: what remains at each bytecode PC (specialized only).
+    pub explain: Option<crate::explain::Explain>,
+}
+
+impl RequestReport {
+    /// Specialized without ever reaching a context intrinsic: constants
+    /// folded, but no bytecode was specialized (the interpreter loop is
+    /// still there). Usually the guest's `push.context` is not on the path,
+    /// or the request names the wrong function.
+    pub fn zero_contexts(&self) -> bool {
+        self.outcome == Outcome::Specialized && self.stats.as_ref().is_some_and(|s| s.contexts == 0)
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -76,13 +90,23 @@ impl Report {
             };
             let _ = write!(s, "{}: {status}", r.subject);
             if let Some(st) = &r.stats {
+                let flag = if r.zero_contexts() { " (no context intrinsic was reached: no bytecode was specialized)" } else { "" };
                 let _ = write!(
                     s,
-                    ", {} contexts, blocks {} -> {}, instructions {} -> {}",
+                    ", {} contexts{flag}, blocks {} -> {}, instructions {} -> {}",
                     st.contexts, st.blocks_in, st.blocks_out, st.insts_in, st.insts_out
                 );
             }
             let _ = writeln!(s, ", {} bytes, {:.3} ms", r.output_bytes, r.micros as f64 / 1000.0);
+        }
+        let zero = self.requests.iter().filter(|r| r.zero_contexts()).count();
+        if zero > 0 {
+            let _ = writeln!(
+                s,
+                "{zero} of {} specialized request(s) had 0 contexts: is push.context reached \
+                 with a constant PC in the requested function?",
+                self.specialized()
+            );
         }
         s
     }

@@ -133,3 +133,51 @@ pub fn lower(body: &FunctionBody, limits: &Limits, started: Instant) -> Result<V
     }
     Ok(encoded)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use waffle::{BlockTarget, Operator, Terminator, Type};
+
+    /// entry -> a | b, a -> b, b -> a | exit: a loop with two entries.
+    fn two_entry_loop() -> FunctionBody {
+        let mut body = FunctionBody { n_params: 1, ..Default::default() };
+        body.locals.push(Type::I32);
+        let entry = body.add_block();
+        body.entry = entry;
+        let cond = body.add_blockparam(entry, Type::I32);
+        let (a, b, exit) = (body.add_block(), body.add_block(), body.add_block());
+        let to = |block| BlockTarget { block, args: vec![] };
+        body.blocks[entry].terminator = Terminator::CondBr { cond, if_true: to(a), if_false: to(b) };
+        body.blocks[a].terminator = Terminator::Br { target: to(b) };
+        let zero = body.add_op(b, Operator::I32Const { value: 0 }, &[], &[Type::I32]);
+        body.blocks[b].terminator = Terminator::CondBr { cond: zero, if_true: to(a), if_false: to(exit) };
+        body.blocks[exit].terminator = Terminator::Return { values: vec![] };
+        body.recompute_edges();
+        body
+    }
+
+    #[test]
+    fn irreducible_flow_is_counted_with_its_copies() {
+        let body = two_entry_loop();
+        let far = Instant::now() + std::time::Duration::from_secs(10);
+        let size = reducified_size(&body, 1000, far).expect("small");
+        assert!(size > 4, "the side entrance duplicates part of the loop: {size}");
+        let err = reducified_size(&body, 3, far).expect_err("over the limit");
+        assert!(err.contains("--max-blocks"), "{err}");
+        // The backend agrees that the function lowers.
+        assert!(crate::ir::lower(&body).is_ok());
+    }
+
+    #[test]
+    fn reducible_flow_costs_its_blocks() {
+        let mut body = two_entry_loop();
+        // Drop the side entrance: entry -> a only.
+        let entry = body.entry;
+        let a = body.blocks[entry].succs[0];
+        body.blocks[entry].terminator = Terminator::Br { target: BlockTarget { block: a, args: vec![] } };
+        body.recompute_edges();
+        let far = Instant::now() + std::time::Duration::from_secs(10);
+        assert_eq!(reducified_size(&body, 1000, far), Ok(4));
+    }
+}

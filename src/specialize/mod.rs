@@ -13,6 +13,8 @@
 
 mod choice;
 mod cleanup;
+mod cold;
+mod demanded;
 mod engine;
 mod finalize;
 mod fold;
@@ -72,6 +74,24 @@ pub struct Specialized {
     /// `--dump-ir`: (generic function as lifted, specialized function).
     pub ir_text: Option<(String, String)>,
     pub stats: Stats,
+    /// `--explain`: what remains at each bytecode PC.
+    pub explain: Option<crate::explain::Explain>,
+}
+
+/// Why a request fell back, worded for the user, and (with `--dump-ir`)
+/// the IR as far as it got, so a failure can be looked at like a success.
+#[derive(Debug)]
+pub struct Failure {
+    pub why: String,
+    /// (generic function as lifted, partial specialized function with the
+    /// reason and the failing block marked).
+    pub ir_text: Option<(String, String)>,
+}
+
+impl From<String> for Failure {
+    fn from(why: String) -> Self {
+        Failure { why, ir_text: None }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -82,6 +102,9 @@ pub struct Stats {
     pub insts_in: usize,
     pub insts_out: usize,
     pub micros: u64,
+    /// Paths that continue in the cold (generic) copy, with the reason of
+    /// each (see `cold.rs`).
+    pub cold_paths: Vec<String>,
 }
 
 /// Everything a specialization needs to know about the module.
@@ -91,22 +114,32 @@ pub struct Context<'m, 'a> {
     pub intrinsics: &'m HashMap<u32, Intrinsic>,
     pub limits: &'m Limits,
     pub want_ir_text: bool,
+    /// Build the `--explain` table.
+    pub want_explain: bool,
 }
 
-/// Specialize one request. An `Err` is the reason, worded for the user; the
-/// caller falls back to the generic function.
-pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> Result<Specialized, String> {
+/// Specialize one request. An `Err` is the reason, worded for the user (and
+/// the IR so far, with `--dump-ir`); the caller falls back to the generic
+/// function.
+pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> Result<Specialized, Failure> {
     let started = Instant::now();
     let mut generic = cx.ir.lift(request.func)?;
     let generic_text = cx.want_ir_text.then(|| ir::dump(&generic));
+    // A fallback keeps its IR for `--dump-ir` too: the partial specialized
+    // function, if there is one, with the failing block marked.
+    let fail = |why: String, partial: Option<&waffle::FunctionBody>, at: Option<waffle::Block>| Failure {
+        ir_text: generic_text.as_ref().map(|g| (g.clone(), crate::explain::failed_ir(partial, at, &why))),
+        why,
+    };
+    let before = |why: String| fail(why, None, None);
     let mut stats = Stats {
         blocks_in: util::count_blocks(&generic),
         insts_in: util::count_insts(&generic),
         ..Stats::default()
     };
-    let pins = ir::guard(|| prepare::prepare(&mut generic, cx.intrinsics))?;
+    let pins = ir::guard(|| prepare::prepare(&mut generic, cx.intrinsics)).map_err(&before)?;
     if cfg!(debug_assertions) {
-        ir::verify(&generic)?;
+        ir::verify(&generic).map_err(&before)?;
     }
 
     let mut buffers = Vec::new();
@@ -116,7 +149,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
             ArgSpec::Runtime => None,
             ArgSpec::Const(ConstArg::Buffer { addr, bytes }) => {
                 let buf = fold::buf_id(buffers.len())
-                    .ok_or("more than 255 constant memory arguments")?;
+                    .ok_or_else(|| before("more than 255 constant memory arguments".into()))?;
                 buffers.push(fold::Buffer { addr: *addr, bytes: bytes.clone() });
                 Some(AVal::Const { k: Konst::I32(*addr), buf: Some(buf) })
             }
@@ -135,23 +168,59 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
         &buffers,
         cx.limits,
         entry_state,
-    )?;
-    engine.run()?;
+    )
+    .map_err(&before)?;
+    if let Err(why) = engine.run() {
+        let at = engine.failed_at;
+        if cx.want_ir_text {
+            // Real terminators for what was built, so the text shows the
+            // edges; the failing block's own is stale or missing.
+            if let Some(block) = at {
+                engine.terms.remove(&block);
+            }
+            let _ = ir::guard(|| finalize::finalize(&mut engine));
+        }
+        return Err(fail(why, Some(&engine.s), at));
+    }
     stats.contexts = engine.ctxs.len();
+    stats.cold_paths = engine.cold_paths();
+    let origins = cx.want_explain.then(|| engine.origin_pcs());
     finalize::finalize(&mut engine);
+    let origins = origins.map(|o| edge_origins(&engine, o));
     let mut body = engine.s;
     if cfg!(debug_assertions) {
-        ir::verify(&body).map_err(|e| format!("after specialization: {e}"))?;
+        ir::verify(&body).map_err(|e| fail(format!("after specialization: {e}"), Some(&body), None))?;
     }
-    ir::guard(|| cleanup::run(&mut body))??;
+    let cleaned = ir::guard(|| cleanup::run(&mut body)).and_then(|r| r);
+    cleaned.map_err(|e| fail(e, Some(&body), None))?;
     waffle::passes::resolve_aliases::run(&mut body);
-    ir::verify(&body)?;
+    ir::verify(&body).map_err(|e| fail(e, Some(&body), None))?;
     stats.blocks_out = util::count_blocks(&body);
     stats.insts_out = util::count_insts(&body);
+    let explain = origins.map(|o| crate::explain::Explain::build(&body, &o));
+    let encoded = lowering::lower(&body, cx.limits, started).map_err(|e| fail(e, Some(&body), None))?;
     let ir_text = generic_text.map(|g| (g, ir::dump(&body)));
-    let encoded = lowering::lower(&body, cx.limits, started)?;
     stats.micros = started.elapsed().as_micros() as u64;
-    Ok(Specialized { body: encoded, type_index, ir_text, stats })
+    Ok(Specialized { body: encoded, type_index, ir_text, stats, explain })
+}
+
+/// `--explain`: the values `finalize` made (constants passed along edges,
+/// stores of pending slots on an edge) get the context of the edge, which
+/// is the context of the keyed block it leads to. The engine's own record
+/// cannot say: it was made while walking blocks, not edges.
+fn edge_origins(
+    engine: &engine::Engine<'_>,
+    mut origins: HashMap<waffle::Value, Option<u32>>,
+) -> HashMap<waffle::Value, Option<u32>> {
+    for def in engine.s.blocks.values() {
+        // Every edge out of one block leaves in the same context.
+        let Some(target) = def.succs.iter().find_map(|t| engine.keyed.get(t)) else { continue };
+        let pc = engine.ctxs.pc(target.key.ctx);
+        for &v in &def.insts {
+            origins.entry(v).or_insert(pc);
+        }
+    }
+    origins
 }
 
 fn konst_of(c: &ConstArg) -> Konst {

@@ -182,3 +182,140 @@ fn writing_to_a_device_keeps_the_device() {
     let kind = std::fs::metadata("/dev/null").unwrap().file_type();
     assert!(kind.is_char_device(), "/dev/null was replaced by a file");
 }
+
+fn filetest(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/filetests").join(path)
+}
+
+#[test]
+fn dump_ir_on_fallback_writes_the_partial_function_with_the_failure_marked() {
+    // Two fallbacks: the guest aborts while a block is walked; a budget runs
+    // out while an edge is made.
+    let cases = [
+        ("engine/abort.wat", &[][..], "the guest aborted specialization (abort.specialization at line 77"),
+        ("engine/dispatch_gone.wat", &["--max-blocks", "8"][..], "budget exceeded: 9 blocks > limit 8"),
+    ];
+    for (i, (file, flags, why)) in cases.into_iter().enumerate() {
+        let dir = scratch(&format!("dump-ir-fallback-{i}"));
+        let ir_dir = dir.join("ir");
+        let input = filetest(file);
+        let o = dir.join("o.wasm");
+        let mut args = vec!["-i", input.to_str().unwrap(), "-o", o.to_str().unwrap()];
+        args.extend_from_slice(&["--dump-ir", ir_dir.to_str().unwrap()]);
+        args.extend_from_slice(flags);
+        let out = pweval(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+        // The same names as for a specialized request.
+        let generic = std::fs::read_to_string(ir_dir.join("interp.1.generic.ir")).expect("generic IR written");
+        let specialized =
+            std::fs::read_to_string(ir_dir.join("interp.1.specialized.ir")).expect("specialized IR written");
+        assert!(generic.starts_with("function("), "{generic}");
+        assert!(specialized.starts_with(&format!("# specialization failed: {why}")), "{specialized}");
+        // The partial function, with the marker right after the header of
+        // the block that failed.
+        let lines: Vec<&str> = specialized.lines().collect();
+        let at = lines.iter().position(|l| l.contains("# <-- specialization failed here: ")).expect("marker");
+        assert!(lines[at - 1].trim_start().starts_with("block"), "{specialized}");
+        assert!(lines[at].contains(why), "{specialized}");
+        assert!(lines.iter().any(|l| l.trim_start().starts_with("br block")), "{specialized}");
+    }
+}
+
+/// `--stats`' instruction count after specialization (`instructions A -> B`).
+fn insts_out(stats: &str) -> usize {
+    let tail = stats.split("instructions ").nth(1).expect("instructions in --stats");
+    let out = tail.split(" -> ").nth(1).expect("->");
+    out.split(',').next().unwrap().trim().parse().expect("a number")
+}
+
+/// The explain text's rows as (place, [insts, loads, stores, calls, traps]).
+fn explain_rows(text: &str) -> Vec<(String, Vec<usize>)> {
+    text.lines()
+        .filter(|l| l.starts_with("  ") && !l.trim_start().starts_with("pc "))
+        .map(|l| {
+            let cells: Vec<&str> = l.split_whitespace().collect();
+            let numbers = cells[1..].iter().filter_map(|c| c.parse().ok()).collect();
+            (cells[0].to_string(), numbers)
+        })
+        .collect()
+}
+
+#[test]
+fn explain_shows_what_remains_per_pc() {
+    let dir = scratch("explain");
+    let input = filetest("engine/runtime_load.wat");
+    let o = dir.join("o.wasm");
+    let out = pweval(&["-i", input.to_str().unwrap(), "-o", o.to_str().unwrap(), "--explain", "--stats"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.starts_with("request #0 (user_id 1, function interp): interp.pweval.1, 14 contexts, "), "{text}");
+    let rows = explain_rows(&text);
+    let row = |place: &str| rows.iter().find(|(p, _)| p == place).map(|(_, n)| n.clone());
+    // LOADM is at PC 5 (a load of runtime memory inside the loop), DIVI at
+    // PC 6 (a division, which can trap); neither anywhere else.
+    let loadm = row("5").unwrap_or_else(|| panic!("no row for pc 5:\n{text}"));
+    assert_eq!(loadm[1], 1, "one load at pc 5:\n{text}");
+    let divi = row("6").unwrap_or_else(|| panic!("no row for pc 6:\n{text}"));
+    assert_eq!(divi[4], 1, "one trapping operator at pc 6:\n{text}");
+    let total = row("total").expect("total row");
+    assert_eq!(total[1], 1, "{text}");
+    assert_eq!(total[4], 1, "{text}");
+    // Rows add up to the total, which is --stats' instruction count.
+    let sum: usize = rows.iter().filter(|(p, _)| p != "total").map(|(_, n)| n[0]).sum();
+    assert_eq!(sum, total[0], "{text}");
+    assert_eq!(total[0], insts_out(&stderr(&out)), "{text}\n{}", stderr(&out));
+
+    // JSON: the same numbers in one document; with `-o -` it goes to
+    // standard error, leaving standard output to the module.
+    let out = pweval(&["-i", input.to_str().unwrap(), "-o", "-", "--explain=json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.starts_with(b"\0asm"));
+    let err = stderr(&out);
+    let json_text = &err[err.find('{').expect("JSON on stderr")..err.rfind('}').unwrap() + 1];
+    let doc: serde_json::Value = serde_json::from_str(json_text).unwrap_or_else(|e| panic!("{e}:\n{json_text}"));
+    let requests = doc["requests"].as_array().expect("requests");
+    assert_eq!(requests.len(), 1);
+    let r = &requests[0];
+    assert_eq!(r["specialized_function"], "interp.pweval.1");
+    assert_eq!(r["contexts"], 14);
+    let rows = r["rows"].as_array().expect("rows");
+    let at5 = rows.iter().find(|row| row["pc"] == 5).expect("pc 5");
+    assert_eq!(at5["loads"], 1);
+    let insts: u64 = rows.iter().map(|row| row["insts"].as_u64().unwrap()).sum();
+    assert_eq!(insts, r["total"]["insts"].as_u64().unwrap());
+    assert_eq!(insts as usize, total[0]);
+}
+
+#[test]
+fn explain_on_the_seed_example_and_stats_flag_zero_contexts() {
+    // The seed shape (filetest): rows for the bytecode PCs, totals equal to
+    // the specialized function's instruction count.
+    let dir = scratch("explain-seed");
+    let o = dir.join("o.wasm");
+    let input = filetest("engine/dispatch_gone.wat");
+    let out = pweval(&["-i", input.to_str().unwrap(), "-o", o.to_str().unwrap(), "--explain", "--stats"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let rows = explain_rows(&text);
+    assert!(rows.iter().filter(|(p, _)| p.parse::<u32>().is_ok()).count() >= 2, "{text}");
+    let total = &rows.iter().find(|(p, _)| p == "total").expect("total").1;
+    assert_eq!(total[0], insts_out(&stderr(&out)), "{text}");
+    assert!(!stderr(&out).contains("0 contexts"), "{}", stderr(&out));
+
+    // A request that reaches no context intrinsic is flagged in --stats.
+    let input = filetest("engine/specialize_value.wat");
+    let out = pweval(&["-i", input.to_str().unwrap(), "-o", o.to_str().unwrap(), "--stats"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("0 contexts (no context intrinsic was reached: no bytecode was specialized)"), "{err}");
+    assert!(err.contains("1 of 1 specialized request(s) had 0 contexts"), "{err}");
+}
+
+#[test]
+fn help_documents_explain() {
+    let out = pweval(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--explain[=<FORMAT>]"), "{help}");
+    assert!(help.contains("--dump-ir"), "{help}");
+}
