@@ -21,7 +21,7 @@
 //! `target/tmp/accvm_diff/`).
 
 #[path = "accvm_gen.rs"]
-mod accvm_gen;
+pub(crate) mod accvm_gen;
 #[path = "accvm_harness.rs"]
 mod accvm_harness;
 
@@ -88,20 +88,8 @@ fn check_seeds(first: u64) {
     });
 }
 
-/// Keep the failing program's pweval input (the patched snapshot, the
-/// program in slot 0) for debugging: `pweval -i FILE --dump-ir DIR`, and
-/// the same with `--generic-only`.
 fn save_input(harness: &Harness, seed: u64, program: &Program) -> String {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("accvm_diff");
-    let path = dir.join(format!("seed-{seed}.wasm"));
-    let saved = harness.patched(&[(program, program)]).and_then(|wasm| {
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        std::fs::write(&path, wasm).map_err(|e| e.to_string())
-    });
-    match saved {
-        Ok(()) => format!("pweval input (snapshot with the program in slot 0): {}", path.display()),
-        Err(e) => format!("(could not save the pweval input: {e})"),
-    }
+    crate::diff_harness::save_input("accvm_diff", &format!("seed-{seed}"), harness.patched(&[(program, program)]))
 }
 
 #[test]

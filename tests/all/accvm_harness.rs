@@ -15,7 +15,7 @@
 
 #![allow(dead_code)]
 
-use crate::diff_harness::{Failure, Guest, Run, Specialized};
+use crate::diff_harness::{blocks_of, verdict, Failure, Guest, Run, Specialized};
 
 use super::accvm_gen::{self, instruction_starts, Program, Stop, CAPACITY, MAX_STEPS};
 
@@ -129,8 +129,8 @@ impl Harness {
             .map(|(i, (program, (generic, specialized)))| {
                 let instructions = instruction_starts(&program.words).len();
                 let cost = out.check_request(i as u32 + 1, "specialized", instructions);
-                let blocks = cost.as_ref().ok().copied();
-                let result = cost.and_then(|_| compare(program, generic, specialized));
+                let blocks = blocks_of(&cost);
+                let result = verdict(&[cost], || compare(program, generic, specialized));
                 Checked { result, blocks, instructions }
             })
             .collect()

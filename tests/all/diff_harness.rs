@@ -160,7 +160,7 @@ pub fn first_difference(a: &Run, b: &Run) -> String {
 /// The trap's kind, without the backtrace.
 pub fn trap_kind(e: &wasmtime::Error) -> String {
     if let Some(trap) = e.downcast_ref::<wasmtime::Trap>() {
-        return format!("wasm trap: {trap}");
+        return trap.to_string();
     }
     if let Some(exit) = e.downcast_ref::<I32Exit>() {
         return format!("exit({})", exit.0);
@@ -290,6 +290,45 @@ impl Specialized {
     }
 }
 
+/// A program's verdict from its requests' outcomes (`Ok(blocks)` or a
+/// failure) and the comparison of its runs: a fallback first (the
+/// specialized run then traps, which says nothing), then a mismatch, then a
+/// cost over the bound.
+pub fn verdict(requests: &[Result<usize, Failure>], compare: impl FnOnce() -> Result<(), Failure>) -> Result<(), Failure> {
+    if let Some(Err(f)) = requests.iter().find(|r| matches!(r, Err(Failure::Fallback(_) | Failure::Setup(_)))) {
+        return Err(f.clone());
+    }
+    compare()?;
+    match requests.iter().find(|r| r.is_err()) {
+        Some(Err(f)) => Err(f.clone()),
+        _ => Ok(()),
+    }
+}
+
+/// Keep a failing program's pweval input under `target/tmp/DIR/NAME.wasm`
+/// for debugging (`pweval -i FILE --dump-ir OUT`, the same with
+/// `--generic-only`); returns a line saying where.
+pub fn save_input(dir: &str, name: &str, wasm: Result<Vec<u8>, String>) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir);
+    let path = dir.join(format!("{name}.wasm"));
+    let saved = wasm.and_then(|wasm| {
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        std::fs::write(&path, wasm).map_err(|e| e.to_string())
+    });
+    match saved {
+        Ok(()) => format!("pweval input (snapshot with the program in slot 0): {}", path.display()),
+        Err(e) => format!("(could not save the pweval input: {e})"),
+    }
+}
+
+/// The blocks of a request's outcome, over the bound or not.
+pub fn blocks_of(outcome: &Result<usize, Failure>) -> Option<usize> {
+    match outcome {
+        Ok(blocks) | Err(Failure::Cost { blocks, .. }) => Some(*blocks),
+        Err(_) => None,
+    }
+}
+
 /// One compiled output; calls run in one live instance, replaced after a
 /// trap or an exit (the guest's state may be half-updated then).
 pub struct Instance<'g> {
@@ -388,7 +427,8 @@ pub struct Tally {
     pub requests: usize,
     /// Fallback reasons (digits replaced by `N`) and how often.
     pub fallbacks: BTreeMap<String, usize>,
-    /// The largest blocks_out / instructions, with its seed.
+    /// The largest blocks_out / instructions of a program of at least 20
+    /// instructions, with its seed.
     pub max_ratio: (f64, u64),
     pub max_blocks: usize,
 }
@@ -398,13 +438,13 @@ impl Tally {
     /// failure.
     pub fn request(&mut self, seed: u64, instructions: usize, blocks: Option<usize>, failure: Option<&Failure>) {
         self.requests += 1;
-        if let Some(blocks) = blocks {
+        if let Some(blocks) = blocks.filter(|_| instructions >= 20) {
             let ratio = blocks as f64 / instructions.max(1) as f64;
             if ratio > self.max_ratio.0 {
                 self.max_ratio = (ratio, seed);
             }
-            self.max_blocks = self.max_blocks.max(blocks);
         }
+        self.max_blocks = self.max_blocks.max(blocks.unwrap_or(0));
         if let Some(Failure::Fallback(why)) = failure {
             let key: String = why.chars().map(|c| if c.is_ascii_digit() { 'N' } else { c }).collect();
             *self.fallbacks.entry(key).or_insert(0) += 1;

@@ -9,6 +9,7 @@ mod example;
 mod filetests;
 mod guests;
 mod header;
+mod regvm_diff;
 mod stackvm;
 mod stackvm_diff;
 mod harness;

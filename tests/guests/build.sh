@@ -3,6 +3,7 @@
 #   OUTDIR/all_intrinsics_c.wasm    from all_intrinsics.c
 #   OUTDIR/all_intrinsics_cpp.wasm  from all_intrinsics.cpp
 #   OUTDIR/accvm_diff.wasm          from accvm_diff.c (+ examples/interp-c/accvm.h)
+#   OUTDIR/regvm_diff.wasm          from regvm_diff.c
 # All are pweval inputs ("weval" imports, wizer-initialize files requests).
 # CC / CXX override the compilers (default clang / clang++); the toolchain comes
 # from scripts/install-toolchain.sh.
@@ -26,3 +27,5 @@ common=(--target=wasm32-wasi -O2 -Wall -Wextra "-I$root/include" -nostartfiles)
   -o "$out/all_intrinsics_cpp.wasm" "$here/all_intrinsics.cpp"
 "${CC:-clang}" "${common[@]}" -std=c11 "-I$root/examples/interp-c" \
   -o "$out/accvm_diff.wasm" "$here/accvm_diff.c"
+"${CC:-clang}" "${common[@]}" -std=c11 \
+  -o "$out/regvm_diff.wasm" "$here/regvm_diff.c"
