@@ -24,6 +24,7 @@ use super::choice::{Choices, Node};
 use super::util::called_intrinsic;
 use super::fold::{self, Buffer};
 use super::prepare::Pins;
+use super::ranges;
 use super::state::{AVal, ChoiceId, Contexts, CtxId, Extra, Extras, Konst, SlotKey, REG_DEFAULT, ROOT};
 use super::Limits;
 use crate::intrinsics::Intrinsic;
@@ -301,6 +302,7 @@ impl<'a> Engine<'a> {
             AVal::Runtime(v)
             | AVal::Choice { value: v, .. }
             | AVal::Fanout { v, .. }
+            | AVal::Ranged { value: v, .. }
             | AVal::Addr { value: v, .. } => v,
         }
     }
@@ -404,7 +406,13 @@ impl<'a> Engine<'a> {
                         return Ok(Some(self.choices.single(tree).unwrap_or(AVal::Choice { tree, value })));
                     }
                 }
-                Ok(Some(fold::symbolic(op, &avals, value).unwrap_or(AVal::Runtime(value))))
+                if let Some(symbolic) = fold::symbolic(op, &avals, value) {
+                    return Ok(Some(symbolic));
+                }
+                Ok(Some(match ranges::of_result(op, &avals) {
+                    Some((lo, hi)) => AVal::Ranged { value, lo, hi },
+                    None => AVal::Runtime(value),
+                }))
             }
             ValueDef::PickOutput(from, index, ty) => {
                 let from = self.lookup(&walk.env, *from)?;
@@ -480,7 +488,14 @@ impl<'a> Engine<'a> {
                     )),
                     other => {
                         let v = self.value_in(sb, other);
-                        Ok(Some(AVal::Fanout { v, lo, hi }))
+                        // A known range inside lo..=hi: fan out over it only,
+                        // with no default path.
+                        Ok(Some(match ranges::range(other) {
+                            Some((rl, rh)) if u64::from(lo) <= rl && rh <= u64::from(hi) => {
+                                AVal::Fanout { v, lo: rl as u32, hi: rh as u32, exhaustive: true }
+                            }
+                            _ => AVal::Fanout { v, lo, hi, exhaustive: false },
+                        }))
                     }
                 }
             }
@@ -540,10 +555,15 @@ impl<'a> Engine<'a> {
                     ATerm::Br(self.edge(target, walk)?)
                 }
                 other => {
-                    let cond = self.value_in(sb, other);
-                    let t = self.edge(&if_true, walk)?;
-                    let f = self.edge(&if_false, walk)?;
-                    ATerm::CondBr(cond, t, f)
+                    let cond_value = self.value_in(sb, other);
+                    let facts = ranges::branch_facts(self.g, cond, &walk.env);
+                    let (taken, not_taken) = match facts {
+                        Some((x, t, f)) => (t.map(|r| (x, r)), f.map(|r| (x, r))),
+                        None => (None, None),
+                    };
+                    let t = self.edge_knowing(&if_true, walk, taken)?;
+                    let f = self.edge_knowing(&if_false, walk, not_taken)?;
+                    ATerm::CondBr(cond_value, t, f)
                 }
             },
             Terminator::Select { value, targets, default } => match self.lookup(&walk.env, value)? {
@@ -577,9 +597,28 @@ impl<'a> Engine<'a> {
     /// Build the edge for a generic branch target, splitting it when a pinned
     /// parameter receives a select of constants or a fan-out.
     fn edge(&mut self, target: &BlockTarget, walk: &Walk) -> Result<Edge, String> {
+        self.edge_knowing(target, walk, None)
+    }
+
+    /// [`Self::edge`], where taking the edge proves generic value `x` lies
+    /// in a range (`ranges::branch_facts`).
+    fn edge_knowing(
+        &mut self,
+        target: &BlockTarget,
+        walk: &Walk,
+        fact: Option<(Value, (u64, u64))>,
+    ) -> Result<Edge, String> {
         let mut args = Vec::with_capacity(target.args.len());
         for &a in &target.args {
-            args.push(self.lookup(&walk.env, a)?);
+            let mut arg = self.lookup(&walk.env, a)?;
+            if let Some((x, (lo, hi))) = fact {
+                if self.g.resolve_alias(a) == x {
+                    if let AVal::Runtime(v) | AVal::Ranged { value: v, .. } = arg {
+                        arg = ranges::ranged(arg, v, lo, hi);
+                    }
+                }
+            }
+            args.push(arg);
         }
         let out = Out { ctx: walk.ctx, extras: &walk.extras, dirty: &walk.dirty };
         self.edge_with(&out, target.block, args)
@@ -595,7 +634,7 @@ impl<'a> Engine<'a> {
                 AVal::Choice { tree, .. } => {
                     return self.split_choice(out, gtarget, &args, i, tree);
                 }
-                AVal::Fanout { v, lo, hi } => {
+                AVal::Fanout { v, lo, hi, exhaustive } => {
                     let split = self.s.add_block();
                     let lo_value = self.emit_op(split, Operator::I32Const { value: lo }, &[], &[Type::I32]);
                     let index = self.emit_op(split, Operator::I32Sub, &[v, lo_value], &[Type::I32]);
@@ -605,9 +644,17 @@ impl<'a> Engine<'a> {
                         a2[i] = AVal::konst(Konst::I32(k));
                         edges.push(self.edge_with(out, gtarget, a2)?);
                     }
-                    let mut rest = args.clone();
-                    rest[i] = AVal::Runtime(v);
-                    let default = self.edge_with(out, gtarget, rest)?;
+                    // Exhaustive: `v` is in the range, the last value is
+                    // the default; otherwise other values continue as `v`.
+                    let default = match edges.pop() {
+                        Some(last) if exhaustive => last,
+                        last => {
+                            edges.extend(last);
+                            let mut rest = args.clone();
+                            rest[i] = AVal::Runtime(v);
+                            self.edge_with(out, gtarget, rest)?
+                        }
+                    };
                     self.terms.insert(split, ATerm::Select(index, edges, default));
                     return Ok(Edge::to_split(split));
                 }
@@ -779,6 +826,7 @@ fn entry_value(incoming: Option<AVal>, p: Value) -> AVal {
     match incoming {
         Some(a @ AVal::Const { .. }) => a,
         Some(AVal::Addr { root, off, .. }) => AVal::Addr { value: p, root, off },
+        Some(AVal::Ranged { lo, hi, .. }) => AVal::Ranged { value: p, lo, hi },
         _ => AVal::Runtime(p),
     }
 }
@@ -794,6 +842,7 @@ fn meet_one(cur: AVal, incoming: AVal, param: Value) -> Option<AVal> {
         {
             None
         }
+        (AVal::Ranged { lo, hi, .. }, AVal::Ranged { lo: l2, hi: h2, .. }) if lo == l2 && hi == h2 => None,
         _ => Some(AVal::Runtime(param)),
     }
 }

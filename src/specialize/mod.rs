@@ -20,6 +20,7 @@ mod finalize;
 mod fold;
 mod lowering;
 mod prepare;
+mod ranges;
 mod slots;
 mod state;
 mod util;

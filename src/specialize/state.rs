@@ -71,8 +71,12 @@ pub enum AVal {
     Choice { tree: ChoiceId, value: Value },
     /// The result of `specialize.value(v, lo, hi)` for a runtime `v`: on an
     /// edge to a pinned parameter it fans out into one constant per value in
-    /// `lo..=hi`, plus `v` itself for anything else.
-    Fanout { v: Value, lo: u32, hi: u32 },
+    /// `lo..=hi`, plus `v` itself for anything else (unless `exhaustive`:
+    /// `v` is known to be in the range).
+    Fanout { v: Value, lo: u32, hi: u32, exhaustive: bool },
+    /// A runtime integer known to lie in `lo..=hi` (unsigned; see
+    /// `ranges.rs`). With `exhaustive`, a fan-out needs no default path.
+    Ranged { value: Value, lo: u64, hi: u64 },
     /// A runtime i32 known to be `root + off`, where `root` is a runtime
     /// argument of the function: the address of a virtual stack or local
     /// slot (`fp + 8 * sp` with `sp` constant in the context).

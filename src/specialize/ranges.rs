@@ -1,0 +1,96 @@
+//! Value ranges: what a runtime integer can be, so `specialize.value` needs
+//! no default path when its input is known to lie within `lo..=hi`.
+//!
+//! Two sources, both cheap and local:
+//! - the operator that made the value: `x & 7` is in `0..=7`, `x % n` in
+//!   `0..n`, `x >> s` below `2^(w-s)`, an 8- or 16-bit zero-extending load
+//!   below 256 or 65,536, a comparison is 0 or 1; zero-extension and
+//!   wrapping keep a range that fits;
+//! - the branch that guards it: on the taken edge of `if (x < n)` (an
+//!   unsigned comparison with a constant), `x` is in `0..n`, and block
+//!   parameters receiving `x` on that edge inherit the range.
+//!
+//! Ranges are unsigned and inclusive. A range meets another only when they
+//! are equal (anything else becomes a plain runtime value), so the lattice
+//! keeps its height.
+
+use std::collections::HashMap;
+
+use waffle::{FunctionBody, Operator, Value, ValueDef};
+
+use super::state::{AVal, Konst};
+
+/// The range of `a`, if it is a constant or a ranged value.
+pub fn range(a: AVal) -> Option<(u64, u64)> {
+    match a {
+        AVal::Const { k: Konst::I32(v), .. } => Some((u64::from(v), u64::from(v))),
+        AVal::Const { k: Konst::I64(v), .. } => Some((v, v)),
+        AVal::Ranged { lo, hi, .. } => Some((lo, hi)),
+        _ => None,
+    }
+}
+
+/// `value` known to lie in `lo..=hi`, intersected with what `a` already
+/// says about it.
+pub fn ranged(a: AVal, value: Value, lo: u64, hi: u64) -> AVal {
+    let (lo, hi) = match range(a) {
+        Some((l, h)) => (lo.max(l), hi.min(h)),
+        None => (lo, hi),
+    };
+    if lo > hi {
+        // Contradictory: the edge cannot be taken; keep the plain value.
+        return AVal::Runtime(value);
+    }
+    AVal::Ranged { value, lo, hi }
+}
+
+/// The range of a runtime result of `op` applied to `args`.
+pub fn of_result(op: &Operator, args: &[AVal]) -> Option<(u64, u64)> {
+    use Operator::*;
+    let konst = |i: usize| args.get(i).and_then(|a| a.as_const()).map(Konst::as_u64);
+    match op {
+        I32And | I64And => {
+            let masks = [konst(0), konst(1)];
+            let bound = masks.iter().flatten().min().copied()?;
+            Some((0, bound))
+        }
+        I32RemU | I64RemU => konst(1).filter(|&n| n > 0).map(|n| (0, n - 1)),
+        I32ShrU => konst(1).map(|s| (0, u64::from(u32::MAX >> (s & 31)))),
+        I64ShrU => konst(1).map(|s| (0, u64::MAX >> (s & 63))),
+        I32Load8U { .. } | I64Load8U { .. } => Some((0, 0xff)),
+        I32Load16U { .. } | I64Load16U { .. } => Some((0, 0xffff)),
+        I32Eqz | I64Eqz | I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU
+        | I32GeS | I32GeU | I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU
+        | I64GeS | I64GeU => Some((0, 1)),
+        I64ExtendI32U => args.first().copied().and_then(range),
+        I32WrapI64 => args.first().copied().and_then(range).filter(|&(_, hi)| hi <= u64::from(u32::MAX)),
+        _ => None,
+    }
+}
+
+/// What a conditional branch on generic value `cond` says about one of
+/// its operands: `(operand, range if taken, range if not taken)`, for an
+/// unsigned comparison of a value with a constant.
+pub fn branch_facts(
+    g: &FunctionBody,
+    cond: Value,
+    env: &HashMap<Value, AVal>,
+) -> Option<(Value, Option<(u64, u64)>, Option<(u64, u64)>)> {
+    use Operator::*;
+    let cond = g.resolve_alias(cond);
+    let ValueDef::Operator(op, args, _) = &g.values[cond] else { return None };
+    let args = &g.arg_pool[*args];
+    let (x, n) = (g.resolve_alias(*args.first()?), g.resolve_alias(*args.get(1)?));
+    let n = env.get(&n)?.as_const()?.as_u64();
+    let max = if matches!(op, I64LtU | I64LeU | I64GtU | I64GeU) { u64::MAX } else { u64::from(u32::MAX) };
+    let below = |limit: u64| (limit > 0).then(|| (0, limit - 1));
+    let at_least = |limit: u64| (limit <= max).then_some((limit, max));
+    let (taken, not_taken) = match op {
+        I32LtU | I64LtU => (below(n), at_least(n)),
+        I32LeU | I64LeU => (Some((0, n)), n.checked_add(1).and_then(at_least)),
+        I32GtU | I64GtU => (n.checked_add(1).and_then(at_least), Some((0, n))),
+        I32GeU | I64GeU => (at_least(n), below(n)),
+        _ => return None,
+    };
+    Some((x, taken, not_taken))
+}
