@@ -33,8 +33,8 @@ use accvm_harness::{Harness, BATCH};
 
 use crate::diff_harness::{report_failures, Failed, Failure, Tally};
 
-/// Programs per test; four tests make 4,000.
-const PER_TEST: u64 = 1_000;
+/// Programs per test; four tests make 7,000.
+const PER_TEST: u64 = 1_750;
 /// Programs per pweval run (at most `BATCH`).
 const PER_BATCH: u64 = 250;
 

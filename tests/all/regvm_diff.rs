@@ -67,17 +67,23 @@ impl Harness {
     /// The snapshot with `programs[i]` in slot i: the guest's arrays and
     /// both requests' copies.
     fn patched(&self, programs: &[Program]) -> Result<Vec<u8>, String> {
+        let pairs: Vec<(&Program, &Program)> = programs.iter().map(|p| (p, p)).collect();
+        self.patched_pairs(&pairs)
+    }
+
+    /// The same with `pairs[i].0` in the guest's arrays (what run_generic
+    /// runs) and `pairs[i].1` in the requests (what pweval specializes on).
+    fn patched_pairs(&self, pairs: &[(&Program, &Program)]) -> Result<Vec<u8>, String> {
         let mut patches = Vec::new();
-        for (i, p) in programs.iter().enumerate() {
-            let (proto, len) = (p.proto_bytes(), p.len().to_le_bytes().to_vec());
+        for (i, (p, q)) in pairs.iter().enumerate() {
             let at = i as u64;
-            patches.push((self.protos + at * PROTO, proto.clone()));
-            patches.push((self.lens + at * 4, len.clone()));
+            patches.push((self.protos + at * PROTO, p.proto_bytes()));
+            patches.push((self.lens + at * 4, p.len().to_le_bytes().to_vec()));
             patches.push((self.inputs + at * INPUTS as u64 * 8, p.input_bytes()));
             for (_, id) in flavours(i) {
                 let slot = self.guest.slot(id)?;
-                patches.push((slot.bytes, proto.clone()));
-                patches.push((slot.len_value, len.clone()));
+                patches.push((slot.bytes, q.proto_bytes()));
+                patches.push((slot.len_value, q.len().to_le_bytes().to_vec()));
             }
         }
         self.guest.patched(patches)
@@ -208,6 +214,60 @@ fn regvm_random_programs_agree_2() {
 #[test]
 fn regvm_random_programs_agree_3() {
     check_seeds(3_000_000);
+}
+
+/// The check can fail: functions specialized to *another* program (one
+/// LOADK constant changed) must differ from the generic run, in both
+/// flavours, and only in the mutated slots.
+#[test]
+fn regvm_a_wrong_specialization_is_caught() {
+    let harness = harness();
+    let programs: Vec<Program> = (0..64u64).map(|s| program_for_seed(s + 9_000_000)).collect();
+    let wrong: Vec<Option<Program>> = programs.iter().map(mutate_visibly).collect();
+    let pairs: Vec<(&Program, &Program)> =
+        programs.iter().zip(&wrong).map(|(p, w)| (p, w.as_ref().unwrap_or(p))).collect();
+    let patched = harness.patched_pairs(&pairs).expect("patch");
+    let out = harness.guest.specialize(&patched).expect("specialize");
+    let mut instance = harness.guest.instance(&out.wasm).expect("compile");
+    let mut caught = 0;
+    for (i, w) in wrong.iter().enumerate() {
+        let generic = instance.call("run_generic", i as u32).unwrap();
+        for (export, _) in flavours(i) {
+            let specialized = instance.call(&format!("run_{export}"), i as u32).unwrap();
+            if w.is_none() {
+                assert_eq!(generic, specialized, "slot {i}: unchanged program, run_{export}");
+                continue;
+            }
+            assert_ne!(generic, specialized, "slot {i}: run_{export} specialized to another program went unnoticed");
+            let text = Failure::Mismatch { flavour: export, generic: generic.clone(), specialized }.describe();
+            assert!(text.contains(&format!("run_{export}:")), "{text}");
+            caught += 1;
+        }
+    }
+    assert!(caught >= 20, "only {caught} mismatches caught");
+}
+
+/// `program` with the constant of one LOADK changed so that the model's
+/// output changes, if there is one.
+fn mutate_visibly(program: &Program) -> Option<Program> {
+    let before = model(program, MAX_STEPS);
+    for (at, &ins) in program.code.iter().enumerate() {
+        let (o, _, _, _, bx, _) = regvm_gen::fields(ins);
+        if o != op::LOADK || bx as usize >= program.k.len() {
+            continue;
+        }
+        let mut p = program.clone();
+        p.k.push(p.k[bx as usize].wrapping_add(12_345));
+        if p.k.len() > K {
+            return None;
+        }
+        p.code[at] = regvm_gen::asbx(op::LOADK, (ins >> 6) & 255, p.k.len() as i64 - 1 - regvm_gen::SBX_BIAS);
+        let after = model(&p, MAX_STEPS);
+        if after.1 != End::TooLong && after != before {
+            return Some(p);
+        }
+    }
+    None
 }
 
 /// The generator is deterministic and makes what the test needs: loops,

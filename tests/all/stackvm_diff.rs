@@ -1,18 +1,21 @@
 //! Differential test of pweval on the realistic guest (examples/stackvm):
 //! random valid programs (functions with arguments, calls, bounded
 //! recursion, bounded loops, int and float arithmetic, globals, arrays,
-//! prints; see `stackvm_gen.rs`) run through the module pweval specialized
-//! to them and through the generic-only module of the same snapshot. Their
-//! stdout, stderr, exit code and trap must be equal, every request must be
-//! specialized, and the generic run must be clean (exit 0, nothing on
-//! stderr, one `tN result` per program).
+//! prints, runs of up to 16 independent `if (x) local = v`; see
+//! `stackvm_gen.rs` and `stackvm_branchy.rs`) run through the module pweval
+//! specialized to them and through the generic-only module of the same
+//! snapshot. Their stdout, stderr, exit code and trap must be equal, every
+//! request must be specialized within a number of blocks linear in its
+//! function's instructions (`diff_harness::block_bound`), and the generic
+//! run must be clean (exit 0, nothing on stderr, one `tN result` per
+//! program).
 //!
 //! A snapshot (Wizer, then pweval twice, then two wasmtime compilations of
-//! a module of about 1 MB) costs far more than running a program (about
-//! 2 s for a file of ~130 functions), so each assembly file holds
-//! `PER_FILE` programs, whose `main` runs them in order; `FILES` files make
-//! 256 programs, shared out over four tests so that two cores are kept
-//! busy. `STACKVM_DIFF_SEED=N` makes other programs (seed
+//! a module of a few MB) costs far more than running a program, so each
+//! assembly file holds `PER_FILE` programs, whose `main` runs them in order;
+//! each of four tests (two cores) runs `FILES_PER_TEST` files, 512
+//! programs in all. `STACKVM_DIFF_FILES=N` runs N files per test instead,
+//! `STACKVM_DIFF_SEED=N` makes other programs (seed
 //! `N * 1_000_000 + file * 1_000 + index`).
 //!
 //! On a mismatch, the program `main` had started at the first differing
@@ -34,11 +37,41 @@ use pweval::runner::RunResult;
 use stackvm_gen::{assemble, Features, Program, PROGRAM_COST_LIMIT};
 
 use super::stackvm::{run, specialize};
+use crate::diff_harness::{block_bound, Failure, Tally};
 
-/// Assembly files (one snapshot each).
-const FILES: usize = 8;
+/// Assembly files (one snapshot each) per test; four tests.
+const FILES_PER_TEST: usize = 2;
 /// Programs per file.
-const PER_FILE: usize = 32;
+const PER_FILE: usize = 64;
+
+/// `STACKVM_DIFF_FILES=N` runs N files per test instead.
+fn files_per_test() -> usize {
+    static N: OnceLock<usize> = OnceLock::new();
+    *N.get_or_init(|| match std::env::var("STACKVM_DIFF_FILES") {
+        Ok(s) => s.parse().expect("STACKVM_DIFF_FILES must be a number"),
+        Err(_) => FILES_PER_TEST,
+    })
+}
+
+/// Files in all, and test `t`'s share of them.
+fn files() -> usize {
+    4 * files_per_test()
+}
+
+fn share(t: usize) -> Range<usize> {
+    t * files_per_test()..(t + 1) * files_per_test()
+}
+
+/// Programs run for microseconds and each output is compiled once: compile
+/// fast.
+fn engine() -> &'static wasmtime::Engine {
+    static ENGINE: OnceLock<wasmtime::Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let mut config = wasmtime::Config::new();
+        config.cranelift_opt_level(wasmtime::OptLevel::None);
+        wasmtime::Engine::new(&config).expect("engine")
+    })
+}
 
 fn base_seed() -> u64 {
     static SEED: OnceLock<u64> = OnceLock::new();
@@ -67,14 +100,55 @@ struct Outcome {
     specialized: usize,
     skipped: usize,
     diagnostics: String,
+    requests: Vec<Request>,
+}
+
+/// What pweval did with one bytecode function's request.
+#[derive(Clone)]
+struct Request {
+    function: String,
+    instructions: usize,
+    /// `Ok(blocks_out)`, or why it fell back.
+    outcome: Result<usize, String>,
+}
+
+/// Each function's name and instruction count, in definition order (the
+/// guest's function index, user_id - 1).
+fn function_sizes(source: &str) -> Vec<(String, usize)> {
+    let mut sizes: Vec<(String, usize)> = Vec::new();
+    for line in source.lines() {
+        let line = line.split(';').next().unwrap().trim();
+        if let Some(rest) = line.strip_prefix("func ") {
+            sizes.push((rest.split_whitespace().next().unwrap_or("").to_string(), 0));
+        } else if !(line.is_empty() || line == "end" || line.ends_with(':') || line.starts_with("global ")) {
+            if let Some(last) = sizes.last_mut() {
+                last.1 += 1;
+            }
+        }
+    }
+    sizes
 }
 
 fn run_source(name: &str, source: &str) -> Outcome {
     let (spec, generic) = specialize(name, source);
-    let engine = wasmtime::Engine::default();
-    let s = run(&engine, &spec.wasm, &[]);
-    let g = run(&engine, &generic.wasm, &[]);
+    let s = run(engine(), &spec.wasm, &[]);
+    let g = run(engine(), &generic.wasm, &[]);
+    let sizes = function_sizes(source);
+    let requests = spec
+        .report
+        .requests
+        .iter()
+        .map(|r| {
+            let (function, instructions) = sizes.get(r.user_id as usize - 1).cloned().unwrap_or_default();
+            let outcome = match &r.outcome {
+                pweval::Outcome::Specialized => Ok(r.stats.as_ref().map_or(0, |st| st.blocks_out)),
+                pweval::Outcome::Skipped(why) => Err(why.clone()),
+            };
+            Request { function, instructions, outcome }
+        })
+        .collect();
     Outcome {
+        requests,
         name: name.to_string(),
         spec: s,
         generic: g,
@@ -94,8 +168,8 @@ struct FileRun {
 /// File `file`, specialized and run once per process (the mismatch test
 /// reuses the outcomes of the diff tests).
 fn file_run(file: usize) -> &'static FileRun {
-    static RUNS: [OnceLock<FileRun>; FILES] = [const { OnceLock::new() }; FILES];
-    RUNS[file].get_or_init(|| {
+    static RUNS: OnceLock<Vec<OnceLock<FileRun>>> = OnceLock::new();
+    RUNS.get_or_init(|| (0..files()).map(|_| OnceLock::new()).collect())[file].get_or_init(|| {
         let started = Instant::now();
         let programs = batch(file);
         let source = assemble(&programs.iter().collect::<Vec<_>>());
@@ -310,16 +384,47 @@ fn isolate(file: usize, run: &FileRun, first: Mismatch) -> Vec<Failing> {
     failing
 }
 
+/// Count a file's requests, and list those over the cost bound: blocks
+/// linear in the function's instructions (`diff_harness::block_bound`).
+fn check_costs(file: usize, run: &FileRun, tally: &mut Tally) -> Vec<String> {
+    let mut problems = Vec::new();
+    for r in &run.outcome.requests {
+        let program = r.function.split_once('_').and_then(|(t, _)| label_of(t)).and_then(|n| run.programs.get(n));
+        let seed = program.map_or(0, |p| p.seed);
+        let failure = r.outcome.as_ref().err().map(|why| Failure::Fallback(why.clone()));
+        // The file's `main` (only calls) is checked but not counted.
+        if program.is_some() || failure.is_some() {
+            tally.request(seed, r.instructions, r.outcome.as_ref().ok().copied(), failure.as_ref());
+        }
+        if let Ok(blocks) = r.outcome {
+            if blocks > block_bound(r.instructions) {
+                problems.push(format!(
+                    "file {file}: {} (seed {seed}) specialized to {blocks} blocks for {} instructions, over the \
+                     bound {}\n{}",
+                    r.function,
+                    r.instructions,
+                    block_bound(r.instructions),
+                    program.map_or(String::new(), |p| indent(&p.text()))
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// Check files `files`; fail listing the smallest mismatching program.
 fn check_files(files: Range<usize>) {
     let started = Instant::now();
     let mut problems = Vec::new();
     let mut failing = Vec::new();
     let mut programs = 0;
+    let mut tally = Tally::default();
     for file in files.clone() {
         let run = file_run(file);
         let o = &run.outcome;
         programs += run.programs.len();
+        tally.programs += run.programs.len();
+        problems.extend(check_costs(file, run, &mut tally));
         if o.skipped != 0 || o.specialized != o.funcs {
             problems.push(format!(
                 "file {file}: {} of {} requests specialized, {} skipped:\n{}",
@@ -343,10 +448,11 @@ fn check_files(files: Range<usize>) {
         );
     }
     eprintln!(
-        "stackvm_diff: files {files:?}: {programs} programs, {} mismatching, {} other problems, {:.1} s",
+        "stackvm_diff: files {files:?}: {programs} programs, {} mismatching, {} other problems, {:.1} s; {}",
         failing.len(),
         problems.len(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        tally.summary()
     );
     if failing.is_empty() && problems.is_empty() {
         return;
@@ -374,29 +480,29 @@ fn check_files(files: Range<usize>) {
 
 #[test]
 fn stackvm_random_programs_agree_0() {
-    check_files(0..2);
+    check_files(share(0));
 }
 
 #[test]
 fn stackvm_random_programs_agree_1() {
-    check_files(2..4);
+    check_files(share(1));
 }
 
 #[test]
 fn stackvm_random_programs_agree_2() {
-    check_files(4..6);
+    check_files(share(2));
 }
 
 #[test]
 fn stackvm_random_programs_agree_3() {
-    check_files(6..8);
+    check_files(share(3));
 }
 
 /// The comparison reports differences and blames the right program.
 #[test]
 fn stackvm_diff_detects_mismatches() {
-    let a = file_run(FILES - 2);
-    let b = file_run(FILES - 1);
+    let a = file_run(files() - 2);
+    let b = file_run(files() - 1);
     let (spec, generic) = (&a.outcome.spec, &a.outcome.generic);
     assert!(compare(spec, spec).is_none());
 
@@ -474,7 +580,7 @@ fn mnemonics(text: &str) -> BTreeMap<String, usize> {
 /// arrays, in most programs.
 #[test]
 fn stackvm_generator_makes_varied_programs() {
-    let programs: Vec<Program> = (0..FILES).flat_map(batch).collect();
+    let programs: Vec<Program> = (0..files()).flat_map(batch).collect();
     assert!(programs.len() >= 200);
     let again = stackvm_gen::program(program_seed(3, 5), 5);
     assert_eq!(again.text(), batch(3)[5].text(), "not deterministic");
@@ -502,6 +608,8 @@ fn stackvm_generator_makes_varied_programs() {
             ("prints", f.prints > 0),
             ("branches", f.ifs + f.ternaries > 0),
             ("helpers >= 2", p.functions.len() >= 4), // tN_main, tN_pf, tN_f*
+            ("branchy runs", f.branchy_runs > 0),
+            ("a branchy run >= 8", f.longest_branchy >= 8),
         ] {
             *with.entry(what).or_insert(0) += has as usize;
         }
@@ -527,8 +635,11 @@ fn stackvm_generator_makes_varied_programs() {
         ("prints", 100),
         ("branches", 80),
         ("helpers >= 2", 50),
+        ("branchy runs", 30),
+        ("a branchy run >= 8", 8),
     ] {
         assert!(with[what] * 100 >= n * min_percent, "only {} of {n} programs have {what}", with[what]);
     }
     assert!(total.breaks > 50 && total.early_returns > 50 && total.f2i > 50, "{total:?}");
+    assert!(total.longest_branchy >= 15, "{total:?}");
 }

@@ -35,6 +35,9 @@
 
 use std::fmt::Write as _;
 
+#[path = "stackvm_branchy.rs"]
+mod branchy;
+
 /// xorshift64, seeded through splitmix64 (so nearby seeds diverge).
 pub struct Rng(u64);
 
@@ -116,6 +119,10 @@ pub struct Features {
     pub f2i: usize,
     pub array_ops: usize,
     pub prints: usize,
+    /// Runs of independent `if (x) local = v` (stackvm_branchy.rs), and
+    /// the longest.
+    pub branchy_runs: usize,
+    pub longest_branchy: usize,
 }
 
 impl Features {
@@ -133,6 +140,8 @@ impl Features {
         self.f2i += o.f2i;
         self.array_ops += o.array_ops;
         self.prints += o.prints;
+        self.branchy_runs += o.branchy_runs;
+        self.longest_branchy = self.longest_branchy.max(o.longest_branchy);
     }
 }
 
@@ -305,6 +314,8 @@ struct FnGen<'a> {
     nlabels: u32,
     /// Maximum expression depth.
     depth: u32,
+    /// Int locals only branchy runs write (stackvm_branchy.rs).
+    branchy: Vec<usize>,
 }
 
 impl FnGen<'_> {
@@ -832,6 +843,7 @@ impl FnGen<'_> {
                 };
                 Some(c + self.op("pop"))
             }
+            21 => self.branchy_run(eb),
             _ => None,
         };
         match r {
@@ -1080,6 +1092,7 @@ fn function(
         let n = rng.range(1, 16) as u64;
         locals.push(Local { kind: Kind::Arr(t, n), writable: false });
     }
+    let branchy = branchy::pool(rng, &mut locals);
     let short = sig.name.split_once('_').map_or(sig.name.clone(), |(_, s)| s.to_string());
     let mut g = FnGen {
         rng,
@@ -1098,6 +1111,7 @@ fn function(
         lines: Vec::new(),
         nlabels: 0,
         depth: 3,
+        branchy,
     };
     let mut cost = 0;
     // Arrays first: nothing may index one before it exists. An allocation
