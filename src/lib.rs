@@ -174,6 +174,15 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
         };
         match answer.result {
             Ok(done) => {
+                // A cold path is a partial answer: say where and why.
+                if let Some(first) = done.stats.cold_paths.first() {
+                    let more = done.stats.cold_paths.len() - 1;
+                    let others = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+                    report.diagnostics.push(Diagnostic::note(
+                        &request.subject,
+                        format!("a path continues unspecialized{others}: {first}"),
+                    ));
+                }
                 entry.output_bytes = done.body.len();
                 entry.ir_text = done.ir_text;
                 entry.stats = Some(done.stats);

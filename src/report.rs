@@ -93,8 +93,8 @@ impl Report {
                 let flag = if r.zero_contexts() { " (no context intrinsic was reached: no bytecode was specialized)" } else { "" };
                 let _ = write!(
                     s,
-                    ", {} contexts{flag}, blocks {} -> {}, instructions {} -> {}",
-                    st.contexts, st.blocks_in, st.blocks_out, st.insts_in, st.insts_out
+                    ", {} contexts{flag}, {} cold path(s), blocks {} -> {}, instructions {} -> {}",
+                    st.contexts, st.cold_paths.len(), st.blocks_in, st.blocks_out, st.insts_in, st.insts_out
                 );
             }
             let _ = writeln!(s, ", {} bytes, {:.3} ms", r.output_bytes, r.micros as f64 / 1000.0);

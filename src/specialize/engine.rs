@@ -24,6 +24,7 @@ use super::choice::{Choices, Node};
 use super::util::called_intrinsic;
 use super::fold::{self, Buffer};
 use super::prepare::Pins;
+use super::why;
 use super::ranges;
 use super::state::{AVal, ChoiceId, Contexts, CtxId, Extra, Extras, Konst, SlotKey, REG_DEFAULT, ROOT};
 use super::Limits;
@@ -67,6 +68,9 @@ pub struct Keyed {
     pub params: Vec<Value>,
     pub state: Vec<AVal>,
     pub extras: Extras,
+    /// Pinned parameters' history, for diagnostics (`why.rs`): the first
+    /// incoming value, and the one that made the parameter runtime.
+    pub origins: HashMap<usize, (String, Option<String>)>,
     /// Slots still pending at entry: the intersection over incoming edges
     /// (see `slots.rs`). It only shrinks, so the fixpoint still terminates.
     pub dirty: BTreeSet<SlotKey>,
@@ -80,6 +84,8 @@ pub struct Walk {
     pub extras: Extras,
     pub dirty: BTreeSet<SlotKey>,
     pub ctx: CtxId,
+    /// The generic block being walked.
+    pub gblock: Block,
 }
 
 pub struct Engine<'a> {
@@ -189,7 +195,15 @@ impl<'a> Engine<'a> {
             emitted: 0,
         };
         engine.keys.insert(key.clone(), entry);
-        let keyed = Keyed { key, params, state, extras, dirty: BTreeSet::new(), extra_params: vec![] };
+        let keyed = Keyed {
+            key,
+            params,
+            state,
+            extras,
+            origins: HashMap::new(),
+            dirty: BTreeSet::new(),
+            extra_params: vec![],
+        };
         engine.keyed.insert(entry, keyed);
         engine.work.insert(entry);
         Ok(engine)
@@ -237,7 +251,7 @@ impl<'a> Engine<'a> {
 
     /// A block that starts with a context intrinsic whose PC is a runtime
     /// value: why, worded for the user.
-    fn runtime_pc_at_entry(&self, gblock: Block, walk: &Walk) -> Option<String> {
+    fn runtime_pc_at_entry(&self, sb: Block, gblock: Block, walk: &Walk) -> Option<String> {
         let g = self.g;
         let &first = g.blocks[gblock].insts.first()?;
         let name = match called_intrinsic(g, self.intrinsics, first)? {
@@ -247,13 +261,17 @@ impl<'a> Engine<'a> {
         };
         let ValueDef::Operator(_, args, _) = &g.values[first] else { return None };
         let pc = *g.arg_pool[*args].first()?;
-        match self.lookup(&walk.env, pc) {
-            Ok(AVal::Const { .. }) => None,
-            _ => Some(format!(
-                "the interpreter PC passed to {name} is a runtime value at {}",
-                self.describe(walk.ctx, gblock)
-            )),
+        if let Ok(AVal::Const { .. }) = self.lookup(&walk.env, pc) {
+            return None;
         }
+        let pc = g.resolve_alias(pc);
+        let index = g.blocks[gblock].params.iter().position(|&(_, p)| p == pc);
+        let origin = index.and_then(|i| self.keyed.get(&sb)?.origins.get(&i));
+        Some(format!(
+            "the interpreter PC passed to {name} is a runtime value at {}: {}",
+            self.describe(walk.ctx, gblock),
+            why::runtime_pc(origin.map(|o| &o.0), origin.and_then(|o| o.1.as_ref()), Some(pc))
+        ))
     }
 
     pub(super) fn check_budget(&self) -> Result<(), String> {
@@ -324,14 +342,18 @@ impl<'a> Engine<'a> {
             extras,
             dirty,
             ctx: key.ctx,
+            gblock,
         };
         for (i, &(_, gp)) in g.blocks[gblock].params.iter().enumerate() {
             walk.env.insert(gp, state[i]);
         }
         self.cur_ctx = walk.ctx;
-        if let Some(why) = self.runtime_pc_at_entry(gblock, &walk) {
+        if let Some(why) = self.runtime_pc_at_entry(sb, gblock, &walk) {
             if let Some(cannot) = self.cold_unsupported {
-                return Err(format!("{why}; the path cannot continue unspecialized: {cannot}"));
+                return Err(format!(
+                    "{why}; the path cannot continue unspecialized ({cannot}); fix: {}",
+                    why::RUNTIME_PC_FIX
+                ));
             }
             // Memory must hold the frame before generic code runs.
             self.flush(sb, &mut walk);
@@ -620,7 +642,13 @@ impl<'a> Engine<'a> {
             }
             args.push(arg);
         }
-        let out = Out { ctx: walk.ctx, extras: &walk.extras, dirty: &walk.dirty };
+        let out = Out {
+            ctx: walk.ctx,
+            extras: &walk.extras,
+            dirty: &walk.dirty,
+            from: walk.gblock,
+            gargs: &target.args,
+        };
         self.edge_with(&out, target.block, args)
     }
 
@@ -680,7 +708,7 @@ impl<'a> Engine<'a> {
             }
         }
         let key = Key { ctx, gblock: gtarget, pinned };
-        let target = self.block_for(key, &args, out.extras, out.dirty)?;
+        let target = self.block_for(key, &args, out)?;
         Ok(Edge { target, args, extras: out.extras.clone(), dirty: out.dirty.clone() })
     }
 
@@ -713,15 +741,10 @@ impl<'a> Engine<'a> {
 
     /// The specialized block for `key`, created or with `args` met into its
     /// entry state (queued again when the state changed).
-    fn block_for(
-        &mut self,
-        key: Key,
-        args: &[AVal],
-        extras: &Extras,
-        dirty: &BTreeSet<SlotKey>,
-    ) -> Result<Block, String> {
+    fn block_for(&mut self, key: Key, args: &[AVal], out: &Out<'_>) -> Result<Block, String> {
+        let (extras, dirty) = (out.extras, out.dirty);
         if let Some(&block) = self.keys.get(&key) {
-            if self.meet(block, args, extras, dirty) {
+            if self.meet(block, args, out) {
                 self.work.insert(block);
             }
             return Ok(block);
@@ -740,9 +763,16 @@ impl<'a> Engine<'a> {
             params,
             state,
             extras: Extras::new(),
+            origins: HashMap::new(),
             dirty: dirty.clone(),
             extra_params: vec![],
         };
+        for (i, &a) in args.iter().enumerate() {
+            if self.pins.contains_key(&(key.gblock, i)) {
+                let first = why::incoming(g, a, out.gargs.get(i).copied(), out.from);
+                keyed.origins.insert(i, (first, None));
+            }
+        }
         for (&extra, &a) in extras {
             let entry = match a {
                 AVal::Const { .. } => a,
@@ -757,7 +787,9 @@ impl<'a> Engine<'a> {
         Ok(block)
     }
 
-    fn meet(&mut self, block: Block, args: &[AVal], extras: &Extras, dirty: &BTreeSet<SlotKey>) -> bool {
+    fn meet(&mut self, block: Block, args: &[AVal], out: &Out<'_>) -> bool {
+        let (extras, dirty) = (out.extras, out.dirty);
+        let g = self.g;
         let Some(keyed) = self.keyed.get_mut(&block) else { return false };
         let mut changed = false;
         // A slot pending on every incoming edge stays pending; the others
@@ -769,6 +801,9 @@ impl<'a> Engine<'a> {
         for (i, cur) in keyed.state.iter_mut().enumerate() {
             let incoming = args.get(i).copied().unwrap_or(AVal::Runtime(keyed.params[i]));
             if let Some(met) = meet_one(*cur, incoming, keyed.params[i]) {
+                if let Some(origin) = keyed.origins.get_mut(&i) {
+                    origin.1.get_or_insert_with(|| why::incoming(g, incoming, out.gargs.get(i).copied(), out.from));
+                }
                 *cur = met;
                 changed = true;
             }
@@ -810,6 +845,9 @@ struct Out<'w> {
     ctx: CtxId,
     extras: &'w Extras,
     dirty: &'w BTreeSet<SlotKey>,
+    /// The generic source block and branch arguments, for diagnostics.
+    from: Block,
+    gargs: &'w [Value],
 }
 
 impl Edge {

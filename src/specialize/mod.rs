@@ -24,6 +24,7 @@ mod ranges;
 mod slots;
 mod state;
 mod util;
+mod why;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
