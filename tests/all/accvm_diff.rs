@@ -26,12 +26,11 @@ pub(crate) mod accvm_gen;
 mod accvm_harness;
 
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use accvm_gen::{op, program_for_seed, Program, Rng};
 use accvm_harness::{Harness, BATCH};
 
-use crate::diff_harness::{report_failures, Failed, Failure, Tally};
+use crate::diff_harness::{env_count, Checked, Failure, Suite};
 
 /// Programs per test; four tests make 7,000.
 const PER_TEST: u64 = 1_750;
@@ -46,50 +45,34 @@ fn harness() -> &'static Harness {
         .unwrap_or_else(|e| panic!("setting up the accvm guest: {e}"))
 }
 
-fn programs_per_test() -> u64 {
-    match std::env::var("ACCVM_DIFF_PROGRAMS") {
-        Ok(n) => n.parse().expect("ACCVM_DIFF_PROGRAMS must be a number"),
-        Err(_) => PER_TEST,
+impl Suite for Harness {
+    type Program = Program;
+    const NAME: &'static str = "accvm_diff";
+
+    fn program(seed: u64) -> Program {
+        program_for_seed(seed)
+    }
+
+    fn size(program: &Program) -> usize {
+        accvm_gen::instruction_starts(&program.words).len()
+    }
+
+    fn listing(program: &Program) -> String {
+        program.disassemble()
+    }
+
+    fn check_batch(&self, programs: &[Program]) -> Vec<Checked> {
+        Harness::check_batch(self, programs)
+    }
+
+    fn patched_alone(&self, program: &Program) -> Result<Vec<u8>, String> {
+        self.patched(&[(program, program)])
     }
 }
 
-/// Check the programs of seeds `first..first + count`; fail listing the
-/// smallest failing ones.
 fn check_seeds(first: u64) {
-    let harness = harness();
-    let count = programs_per_test();
-    let started = Instant::now();
-    let mut failures = Vec::new();
-    let mut tally = Tally::default();
-    let mut batch_start = first;
-    while batch_start < first + count {
-        let seeds = batch_start..(batch_start + PER_BATCH.min(BATCH as u64)).min(first + count);
-        batch_start = seeds.end;
-        let programs: Vec<Program> = seeds.clone().map(program_for_seed).collect();
-        let checks = harness.check_batch(&programs);
-        for ((seed, program), checked) in seeds.zip(&programs).zip(checks) {
-            tally.programs += 1;
-            tally.request(seed, checked.instructions, checked.blocks, checked.result.as_ref().err());
-            if let Err(failure) = checked.result {
-                let listing = program.disassemble();
-                failures.push(Failed { seed, size: checked.instructions, listing, failure });
-            }
-        }
-    }
-    eprintln!(
-        "accvm_diff: seeds {first}..{}: {} failing, {}; {:.1} s",
-        first + count,
-        failures.len(),
-        tally.summary(),
-        started.elapsed().as_secs_f64()
-    );
-    report_failures("accvm_diff", count as usize, &tally, failures, 3, |f| {
-        save_input(harness, f.seed, &program_for_seed(f.seed))
-    });
-}
-
-fn save_input(harness: &Harness, seed: u64, program: &Program) -> String {
-    crate::diff_harness::save_input("accvm_diff", &format!("seed-{seed}"), harness.patched(&[(program, program)]))
+    let count = env_count("ACCVM_DIFF_PROGRAMS", PER_TEST);
+    crate::diff_harness::check_seeds(harness(), first, count, PER_BATCH.min(BATCH as u64));
 }
 
 #[test]

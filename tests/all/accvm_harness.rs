@@ -15,7 +15,7 @@
 
 #![allow(dead_code)]
 
-use crate::diff_harness::{blocks_of, verdict, Failure, Guest, Run, Specialized};
+use crate::diff_harness::{verdict, Checked, Failure, Guest, Run, Specialized};
 
 use super::accvm_gen::{self, instruction_starts, Program, Stop, CAPACITY, MAX_STEPS};
 
@@ -28,14 +28,6 @@ pub struct Harness {
     program: u64,
     /// `program_len`: BATCH u32s.
     program_len: u64,
-}
-
-/// One program's verdict and cost.
-pub struct Checked {
-    pub result: Result<(), Failure>,
-    /// blocks_out of its specialized function, when there is one.
-    pub blocks: Option<usize>,
-    pub instructions: usize,
 }
 
 impl Harness {
@@ -104,23 +96,13 @@ impl Harness {
     /// program, and compare them with each other and with the model.
     pub fn check_batch(&self, programs: &[Program]) -> Vec<Checked> {
         let pairs: Vec<(&Program, &Program)> = programs.iter().map(|p| (p, p)).collect();
-        let setup = |why: String| {
-            programs
-                .iter()
-                .map(|p| Checked {
-                    result: Err(Failure::Setup(why.clone())),
-                    blocks: None,
-                    instructions: instruction_starts(&p.words).len(),
-                })
-                .collect()
-        };
         let out = match self.specialize(&pairs) {
             Ok(out) => out,
-            Err(why) => return setup(why),
+            Err(why) => return Checked::setup(programs.len(), 1, &why),
         };
         let runs = match self.run_both(&out.wasm, programs.len()) {
             Ok(runs) => runs,
-            Err(why) => return setup(why),
+            Err(why) => return Checked::setup(programs.len(), 1, &why),
         };
         programs
             .iter()
@@ -129,9 +111,8 @@ impl Harness {
             .map(|(i, (program, (generic, specialized)))| {
                 let instructions = instruction_starts(&program.words).len();
                 let cost = out.check_request(i as u32 + 1, "specialized", instructions);
-                let blocks = blocks_of(&cost);
-                let result = verdict(&[cost], || compare(program, generic, specialized));
-                Checked { result, blocks, instructions }
+                let result = verdict(std::slice::from_ref(&cost), || compare(program, generic, specialized));
+                Checked { result, requests: vec![cost] }
             })
             .collect()
     }

@@ -306,10 +306,12 @@ pub fn verdict(requests: &[Result<usize, Failure>], compare: impl FnOnce() -> Re
 }
 
 /// Keep a failing program's pweval input under `target/tmp/DIR/NAME.wasm`
-/// for debugging (`pweval -i FILE --dump-ir OUT`, the same with
-/// `--generic-only`); returns a line saying where.
+/// (the system's temporary directory outside `cargo test`) for debugging
+/// (`pweval -i FILE --dump-ir OUT`, the same with `--generic-only`);
+/// returns a line saying where.
 pub fn save_input(dir: &str, name: &str, wasm: Result<Vec<u8>, String>) -> String {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir);
+    let tmp = option_env!("CARGO_TARGET_TMPDIR").map_or_else(std::env::temp_dir, std::path::PathBuf::from);
+    let dir = tmp.join(dir);
     let path = dir.join(format!("{name}.wasm"));
     let saved = wasm.and_then(|wasm| {
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -408,6 +410,82 @@ fn find_slots(snapshot: &[u8]) -> Result<BTreeMap<u32, Slot>, String> {
         }
     }
     Ok(slots)
+}
+
+/// One program's verdict, and its requests' outcomes (`Ok(blocks)` or a
+/// failure).
+pub struct Checked {
+    pub result: Result<(), Failure>,
+    pub requests: Vec<Result<usize, Failure>>,
+}
+
+impl Checked {
+    /// `n` programs of `requests` requests each, all failed before running.
+    pub fn setup(n: usize, requests: usize, why: &str) -> Vec<Checked> {
+        let failure = Failure::Setup(why.to_string());
+        let requests = || (0..requests).map(|_| Err(failure.clone())).collect();
+        (0..n).map(|_| Checked { result: Err(failure.clone()), requests: requests() }).collect()
+    }
+}
+
+/// A differential test over seeded random programs, checked in batches
+/// ([`check_seeds`]).
+pub trait Suite {
+    type Program;
+    /// The test's name, in messages and under `target/tmp`.
+    const NAME: &'static str;
+    fn program(seed: u64) -> Self::Program;
+    /// Its instructions (the cost bound's measure; the smallest failing
+    /// program is reported first).
+    fn size(program: &Self::Program) -> usize;
+    fn listing(program: &Self::Program) -> String;
+    fn check_batch(&self, programs: &[Self::Program]) -> Vec<Checked>;
+    /// The pweval input with `program` alone in slot 0 (kept for a failure).
+    fn patched_alone(&self, program: &Self::Program) -> Result<Vec<u8>, String>;
+}
+
+/// `VAR=N` when the variable is set, else `default`.
+pub fn env_count(var: &str, default: u64) -> u64 {
+    match std::env::var(var) {
+        Ok(n) => n.parse().unwrap_or_else(|_| panic!("{var} must be a number")),
+        Err(_) => default,
+    }
+}
+
+/// Check the programs of seeds `first..first + count`, `per_batch` per
+/// pweval run; fail listing the smallest failing ones (with their saved
+/// pweval inputs).
+pub fn check_seeds<S: Suite>(suite: &S, first: u64, count: u64, per_batch: u64) {
+    let started = std::time::Instant::now();
+    let (mut failures, mut tally) = (Vec::new(), Tally::default());
+    let mut next = first;
+    while next < first + count {
+        let seeds = next..(next + per_batch).min(first + count);
+        next = seeds.end;
+        let programs: Vec<S::Program> = seeds.clone().map(S::program).collect();
+        let checked = suite.check_batch(&programs);
+        for ((seed, program), checked) in seeds.zip(&programs).zip(checked) {
+            tally.programs += 1;
+            let size = S::size(program);
+            for outcome in &checked.requests {
+                tally.request(seed, size, blocks_of(outcome), outcome.as_ref().err());
+            }
+            if let Err(failure) = checked.result {
+                failures.push(Failed { seed, size, listing: S::listing(program), failure });
+            }
+        }
+    }
+    eprintln!(
+        "{}: seeds {first}..{}: {} failing, {}; {:.1} s",
+        S::NAME,
+        first + count,
+        failures.len(),
+        tally.summary(),
+        started.elapsed().as_secs_f64()
+    );
+    report_failures(S::NAME, count as usize, &tally, failures, 3, |f| {
+        save_input(S::NAME, &format!("seed-{}", f.seed), suite.patched_alone(&S::program(f.seed)))
+    });
 }
 
 /// A failing program, for the report.

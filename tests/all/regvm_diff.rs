@@ -21,11 +21,10 @@
 mod regvm_gen;
 
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use regvm_gen::{model, op, program_for_seed, End, Program, BATCH, CODE, INPUTS, K, MAX_STEPS, TRAP};
 
-use crate::diff_harness::{blocks_of, report_failures, save_input, verdict, Failed, Failure, Guest, Run, Tally};
+use crate::diff_harness::{env_count, verdict, Checked, Failure, Guest, Run, Suite};
 
 /// Programs per test; four tests make 2,500 (5,000 requests).
 const PER_TEST: u64 = 625;
@@ -89,19 +88,8 @@ impl Harness {
         self.guest.patched(patches)
     }
 
-    /// Specialize, run and compare a batch: each program's verdict and
-    /// its two requests' outcomes.
-    fn check_batch(&self, programs: &[Program]) -> Vec<(Result<(), Failure>, [Result<usize, Failure>; 2])> {
-        match self.try_batch(programs) {
-            Ok(v) => v,
-            Err(why) => programs
-                .iter()
-                .map(|_| (Err(Failure::Setup(why.clone())), [Err(Failure::Setup(why.clone())), Err(Failure::Setup(why.clone()))]))
-                .collect(),
-        }
-    }
-
-    fn try_batch(&self, programs: &[Program]) -> Result<Vec<(Result<(), Failure>, [Result<usize, Failure>; 2])>, String> {
+    /// Specialize, run and compare a batch.
+    fn try_batch(&self, programs: &[Program]) -> Result<Vec<Checked>, String> {
         assert!(programs.len() <= BATCH);
         let patched = self.patched(programs)?;
         let protos: Vec<Vec<u8>> = programs.iter().map(Program::proto_bytes).collect();
@@ -111,11 +99,8 @@ impl Harness {
             .flat_map(|(i, p)| flavours(i).map(|(_, id)| (id, &protos[i][..], p.len())))
             .collect();
         Guest::verify_requests(&patched, &expected)?;
-
         let out = self.guest.specialize(&patched)?;
-
         let mut instance = self.guest.instance(&out.wasm)?;
-
         let mut results = Vec::new();
         for (i, p) in programs.iter().enumerate() {
             let generic = instance.call("run_generic", i as u32)?;
@@ -123,11 +108,36 @@ impl Harness {
             for (export, _) in flavours(i) {
                 runs.push((export, instance.call(&format!("run_{export}"), i as u32)?));
             }
-            let outcomes = flavours(i).map(|(name, id)| out.check_request(id, name, p.code.len()));
-            let result = verdict(&outcomes, || compare(p, generic, runs));
-            results.push((result, outcomes));
+            let requests = flavours(i).map(|(name, id)| out.check_request(id, name, p.code.len())).to_vec();
+            let result = verdict(&requests, || compare(p, generic, runs));
+            results.push(Checked { result, requests });
         }
         Ok(results)
+    }
+}
+
+impl Suite for Harness {
+    type Program = Program;
+    const NAME: &'static str = "regvm_diff";
+
+    fn program(seed: u64) -> Program {
+        program_for_seed(seed)
+    }
+
+    fn size(program: &Program) -> usize {
+        program.code.len()
+    }
+
+    fn listing(program: &Program) -> String {
+        program.disassemble()
+    }
+
+    fn check_batch(&self, programs: &[Program]) -> Vec<Checked> {
+        self.try_batch(programs).unwrap_or_else(|why| Checked::setup(programs.len(), 2, &why))
+    }
+
+    fn patched_alone(&self, program: &Program) -> Result<Vec<u8>, String> {
+        self.patched(std::slice::from_ref(program))
     }
 }
 
@@ -153,47 +163,9 @@ fn compare(program: &Program, generic: Run, runs: Vec<(&'static str, Run)>) -> R
     Ok(())
 }
 
-fn programs_per_test() -> u64 {
-    match std::env::var("REGVM_DIFF_PROGRAMS") {
-        Ok(n) => n.parse().expect("REGVM_DIFF_PROGRAMS must be a number"),
-        Err(_) => PER_TEST,
-    }
-}
-
-/// Check the programs of seeds `first..first + count`; fail listing the
-/// smallest failing ones.
 fn check_seeds(first: u64) {
-    let harness = harness();
-    let count = programs_per_test();
-    let started = Instant::now();
-    let (mut failures, mut tally) = (Vec::new(), Tally::default());
-    let mut next = first;
-    while next < first + count {
-        let seeds = next..(next + PER_BATCH.min(BATCH as u64)).min(first + count);
-        next = seeds.end;
-        let programs: Vec<Program> = seeds.clone().map(program_for_seed).collect();
-        let checked = harness.check_batch(&programs);
-        for ((seed, program), (result, outcomes)) in seeds.zip(&programs).zip(checked) {
-            tally.programs += 1;
-            for outcome in &outcomes {
-                tally.request(seed, program.code.len(), blocks_of(outcome), outcome.as_ref().err());
-            }
-            if let Err(failure) = result {
-                failures.push(Failed { seed, size: program.code.len(), listing: program.disassemble(), failure });
-            }
-        }
-    }
-    eprintln!(
-        "regvm_diff: seeds {first}..{}: {} failing, {}; {:.1} s",
-        first + count,
-        failures.len(),
-        tally.summary(),
-        started.elapsed().as_secs_f64()
-    );
-    report_failures("regvm_diff", count as usize, &tally, failures, 3, |f| {
-        let program = program_for_seed(f.seed);
-        save_input("regvm_diff", &format!("seed-{}", f.seed), harness.patched(&[program]))
-    });
+    let count = env_count("REGVM_DIFF_PROGRAMS", PER_TEST);
+    crate::diff_harness::check_seeds(harness(), first, count, PER_BATCH.min(BATCH as u64));
 }
 
 #[test]
