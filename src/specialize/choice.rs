@@ -92,6 +92,23 @@ impl Choices {
         }
     }
 
+    /// A load through a choice of addresses, each inside constant memory:
+    /// the choice of the loaded constants (`None` if any address is not).
+    pub fn load(&mut self, op: &Operator, tree: ChoiceId, buffers: &[fold::Buffer]) -> Option<ChoiceId> {
+        match self.node(tree) {
+            Node::Leaf(addr) => {
+                let loaded = fold::fold_load(op, addr, buffers)?;
+                Some(self.push(Node::Leaf(loaded), 1))
+            }
+            Node::Branch { cond, t, f } => {
+                let t = self.load(op, t, buffers)?;
+                let f = self.load(op, f, buffers)?;
+                let leaves = self.leaves(t) + self.leaves(f);
+                Some(self.push(Node::Branch { cond, t, f }, leaves))
+            }
+        }
+    }
+
     /// The tree's only constant, when every leaf is the same one.
     pub fn single(&self, tree: ChoiceId) -> Option<AVal> {
         match self.node(tree) {

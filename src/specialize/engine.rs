@@ -415,6 +415,15 @@ impl<'a> Engine<'a> {
                     if let Some(loaded) = fold::fold_load(op, avals[0], self.buffers) {
                         return Ok(Some(loaded));
                     }
+                    // `code[c ? i : j]`: a load through a choice of constant
+                    // addresses is a choice of constants; its runtime value
+                    // is a select chain (pure, so unused it disappears).
+                    if let AVal::Choice { tree, .. } = avals[0] {
+                        if let Some(loaded) = self.choices.load(op, tree, self.buffers) {
+                            let value = self.materialize_choice(sb, loaded);
+                            return Ok(Some(AVal::Choice { tree: loaded, value }));
+                        }
+                    }
                 }
                 if op.is_pure() && tys.len() == 1 {
                     if let Some(folded) = fold::fold(op, &avals) {
@@ -710,6 +719,19 @@ impl<'a> Engine<'a> {
         let key = Key { ctx, gblock: gtarget, pinned };
         let target = self.block_for(key, &args, out)?;
         Ok(Edge { target, args, extras: out.extras.clone(), dirty: out.dirty.clone() })
+    }
+
+    /// A choice as a runtime value of block `sb`: nested `select`s of its
+    /// constants.
+    fn materialize_choice(&mut self, sb: Block, tree: ChoiceId) -> Value {
+        match self.choices.node(tree) {
+            Node::Leaf(k) => self.value_in(sb, k),
+            Node::Branch { cond, t, f } => {
+                let (t, f) = (self.materialize_choice(sb, t), self.materialize_choice(sb, f));
+                let ty = self.s.values[t].ty(&self.s.type_pool).unwrap_or(Type::I32);
+                self.emit_op(sb, Operator::Select, &[t, f, cond], &[ty])
+            }
+        }
     }
 
     /// The edge for a choice passed to pinned parameter `i`: a constant
