@@ -9,6 +9,7 @@ mod example;
 mod filetests;
 mod guests;
 mod header;
+mod shapes;
 mod regvm_diff;
 mod stackvm;
 mod stackvm_diff;
