@@ -29,6 +29,7 @@ pub struct Settings<'o> {
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
     pub progress: Option<&'o Progress>,
+    pub trap_reach: Option<&'o crate::callgraph::TrapReach>,
 }
 
 pub fn answer_all(
@@ -59,6 +60,7 @@ pub fn answer_all(
                     limits: settings.limits,
                     want_ir_text: settings.want_ir_text,
                     want_explain: settings.want_explain,
+                    trap_reach: settings.trap_reach,
                 };
                 // A panic anywhere in one request's pipeline is that
                 // request's fallback, never the run's end.

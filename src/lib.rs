@@ -26,6 +26,7 @@
 //! The pipeline, top to bottom, is [`process`].
 
 pub mod answer;
+pub mod callgraph;
 pub mod error;
 pub mod explain;
 pub mod intrinsics;
@@ -150,7 +151,9 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     };
     let to_answer = if options.generic_only { &[][..] } else { &list.requests[..] };
     report.kept_generic = list.requests.len() - to_answer.len();
+    let trap_reach = need_ir.then(|| callgraph::TrapReach::new(&info, &intrinsics));
     let settings = answer::Settings {
+        trap_reach: trap_reach.as_ref(),
         limits: &options.limits,
         want_ir_text: options.dump_ir,
         want_explain: options.explain,
