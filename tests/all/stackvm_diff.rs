@@ -13,7 +13,7 @@
 //! A snapshot (Wizer, then pweval twice, then two wasmtime compilations of
 //! a module of a few MB) costs far more than running a program, so each
 //! assembly file holds `PER_FILE` programs, whose `main` runs them in order;
-//! each of four tests (two cores) runs `FILES_PER_TEST` files, 512
+//! each of four tests (two cores) runs `FILES_PER_TEST` files, 1,024
 //! programs in all. `STACKVM_DIFF_FILES=N` runs N files per test instead,
 //! `STACKVM_DIFF_SEED=N` makes other programs (seed
 //! `N * 1_000_000 + file * 1_000 + index`).
@@ -40,7 +40,7 @@ use super::stackvm::{run, specialize};
 use crate::diff_harness::{block_bound, Failure, Tally};
 
 /// Assembly files (one snapshot each) per test; four tests.
-const FILES_PER_TEST: usize = 2;
+const FILES_PER_TEST: usize = 4;
 /// Programs per file.
 const PER_FILE: usize = 64;
 
