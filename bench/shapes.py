@@ -78,7 +78,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--n", type=int, default=100_000_000, help="iteration count (argv[1] of the guests)")
-    ap.add_argument("--only", default="", help="shapes whose name contains this")
+    ap.add_argument("--only", default="",
+                    help="only shapes whose name contains this (their rows in bench/shapes.json are replaced)")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/shapes.json")
     args = ap.parse_args()
 
@@ -148,8 +149,14 @@ def main():
               f"{ratio:>8.1f}x {net:>6.1f}x")
         rows.append([shape, compiler, round(ratio, 2), round(net, 1)])
 
-    if args.no_write or args.only:
+    if args.no_write:
         return
+    path = ROOT / "bench" / "shapes.json"
+    if args.only and path.exists():
+        # Replace the measured rows in the existing file, keep the others.
+        measured = {(r[0], r[1]): r for r in rows}
+        old = json.loads(path.read_text())["ratios"]
+        rows = [measured.pop((r[0], r[1]), r) for r in old] + list(measured.values())
     what = (f"n = {args.n:,}, {args.rounds} interleaved rounds, ratio of median whole-process wall "
             f"times (net: without the start-up time of an n = 1 run), {os.cpu_count()} CPUs, "
             f"{platform.system()} {platform.release()}")
@@ -157,7 +164,7 @@ def main():
     for i, row in enumerate(rows):
         lines.append("    " + json.dumps(row) + ("," if i + 1 < len(rows) else ""))
     lines += ["  ]", "}"]
-    (ROOT / "bench" / "shapes.json").write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(lines) + "\n")
     print("\nwrote bench/shapes.json; `BLESS=1 cargo test --test all shapes` puts it into docs/shapes.md",
           file=sys.stderr)
 
