@@ -30,6 +30,7 @@ pub struct Settings<'o> {
     pub jobs: usize,
     pub progress: Option<&'o Progress>,
     pub trap_reach: Option<&'o crate::callgraph::TrapReach>,
+    pub readonly: &'o [crate::specialize::ConstMemory],
 }
 
 pub fn answer_all(
@@ -61,6 +62,7 @@ pub fn answer_all(
                     want_ir_text: settings.want_ir_text,
                     want_explain: settings.want_explain,
                     trap_reach: settings.trap_reach,
+                    readonly: settings.readonly,
                 };
                 // A panic anywhere in one request's pipeline is that
                 // request's fallback, never the run's end.

@@ -27,6 +27,7 @@
 
 pub mod answer;
 pub mod callgraph;
+pub mod readonly;
 pub mod error;
 pub mod explain;
 pub mod intrinsics;
@@ -74,6 +75,9 @@ pub struct Options {
     pub snapshot_only: bool,
     /// Per-request budgets.
     pub limits: specialize::Limits,
+    /// Which memory is the guest's read-only data (folded like request
+    /// memory): by default the `.rodata` segments.
+    pub readonly_data: readonly::ReadonlyData,
     /// Answer no request: lower the intrinsics and unlink the list, but
     /// leave every request on the generic function (the baseline of the
     /// same snapshot, for comparisons).
@@ -105,6 +109,15 @@ pub struct Output {
 /// Run pweval on `input` (a binary module, or `.wat` text).
 pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     let mut bytes = binary_from(input)?;
+    // Read-only data ranges come from segment names, which the snapshot
+    // loses: take them from the module as given.
+    let readonly_ranges = match &options.readonly_data {
+        readonly::ReadonlyData::Off => Vec::new(),
+        readonly::ReadonlyData::Ranges(ranges) => ranges.clone(),
+        readonly::ReadonlyData::Named => {
+            ModuleInfo::parse(&bytes).map(|info| readonly::named_ranges(&info)).unwrap_or_default()
+        }
+    };
     if let Some(wizen) = &options.wizen {
         bytes = snapshot::wizen(&bytes, wizen)?;
     }
@@ -152,7 +165,9 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     let to_answer = if options.generic_only { &[][..] } else { &list.requests[..] };
     report.kept_generic = list.requests.len() - to_answer.len();
     let trap_reach = need_ir.then(|| callgraph::TrapReach::new(&info, &intrinsics));
+    let readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
     let settings = answer::Settings {
+        readonly: &readonly,
         trap_reach: trap_reach.as_ref(),
         limits: &options.limits,
         want_ir_text: options.dump_ir,

@@ -80,6 +80,17 @@ struct Cli {
     #[arg(long = "max-output-bytes", value_name = "BYTES", default_value_t = pweval::specialize::Limits::default().max_output_bytes)]
     max_output_bytes: usize,
 
+    /// Treat memory START..END (decimal or 0x hex, END exclusive) as the
+    /// guest's read-only data: loads at constant addresses there fold to the
+    /// snapshot's bytes. Repeatable. Default: the data segments named
+    /// `.rodata*` in the input's name section (read before --wizen runs).
+    #[arg(long = "readonly-data", value_name = "START..END", value_parser = pweval::readonly::parse_range)]
+    readonly_data: Vec<std::ops::Range<u32>>,
+
+    /// Treat no memory as read-only data (every load from it stays a load).
+    #[arg(long = "no-readonly-data", conflicts_with = "readonly_data")]
+    no_readonly_data: bool,
+
     /// Threads for specializing requests [default: one per core]; the output
     /// is the same for any number.
     #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0, hide_default_value = true)]
@@ -229,6 +240,13 @@ fn run(cli: &Cli) -> Result<(), String> {
         rewrite_all: cli.rewrite_all,
         generic_only: cli.generic_only,
         snapshot_only: cli.snapshot_only,
+        readonly_data: if cli.no_readonly_data {
+            pweval::readonly::ReadonlyData::Off
+        } else if !cli.readonly_data.is_empty() {
+            pweval::readonly::ReadonlyData::Ranges(cli.readonly_data.clone())
+        } else {
+            pweval::readonly::ReadonlyData::Named
+        },
         limits: pweval::specialize::Limits {
             max_blocks: cli.max_blocks,
             max_insts: cli.max_insts,

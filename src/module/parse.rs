@@ -116,6 +116,8 @@ pub struct ModuleInfo<'a> {
     pub code_bodies: Vec<Range<usize>>,
     /// Function names from the `name` section.
     pub func_names: HashMap<u32, String>,
+    /// Data segment names from the `name` section (`.rodata`, `.data`).
+    pub data_names: HashMap<u32, String>,
 }
 
 impl<'a> ModuleInfo<'a> {
@@ -142,6 +144,7 @@ impl<'a> ModuleInfo<'a> {
             has_data_count: false,
             code_bodies: Vec::new(),
             func_names: HashMap::new(),
+            data_names: HashMap::new(),
         };
         for payload in Parser::new(0).parse_all(bytes) {
             info.scan(payload?)?;
@@ -285,10 +288,18 @@ impl<'a> ModuleInfo<'a> {
                     // A malformed name section is tolerated by engines, so it
                     // is tolerated here too: names are only cosmetic.
                     for name in names.into_iter().flatten() {
-                        if let wasmparser::Name::Function(map) = name {
-                            for naming in map.into_iter().flatten() {
-                                self.func_names.insert(naming.index, naming.name.to_string());
+                        match name {
+                            wasmparser::Name::Function(map) => {
+                                for naming in map.into_iter().flatten() {
+                                    self.func_names.insert(naming.index, naming.name.to_string());
+                                }
                             }
+                            wasmparser::Name::Data(map) => {
+                                for naming in map.into_iter().flatten() {
+                                    self.data_names.insert(naming.index, naming.name.to_string());
+                                }
+                            }
+                            _ => {}
                         }
                     }
                 }

@@ -94,15 +94,15 @@ impl Choices {
 
     /// A load through a choice of addresses, each inside constant memory:
     /// the choice of the loaded constants (`None` if any address is not).
-    pub fn load(&mut self, op: &Operator, tree: ChoiceId, buffers: &[fold::Buffer]) -> Option<ChoiceId> {
+    pub fn load(&mut self, tree: ChoiceId, fold_load: &dyn Fn(AVal) -> Option<AVal>) -> Option<ChoiceId> {
         match self.node(tree) {
             Node::Leaf(addr) => {
-                let loaded = fold::fold_load(op, addr, buffers)?;
+                let loaded = fold_load(addr)?;
                 Some(self.push(Node::Leaf(loaded), 1))
             }
             Node::Branch { cond, t, f } => {
-                let t = self.load(op, t, buffers)?;
-                let f = self.load(op, f, buffers)?;
+                let t = self.load(t, fold_load)?;
+                let f = self.load(f, fold_load)?;
                 let leaves = self.leaves(t) + self.leaves(f);
                 Some(self.push(Node::Branch { cond, t, f }, leaves))
             }

@@ -94,6 +94,8 @@ pub struct Engine<'a> {
     pub(super) intrinsics: &'a HashMap<u32, Intrinsic>,
     globals: &'a [Konst],
     buffers: &'a [Buffer],
+    /// The guest's read-only data (`crate::readonly`).
+    readonly: &'a [Buffer],
     limits: &'a Limits,
     pub s: FunctionBody,
     pub ctxs: Contexts,
@@ -142,6 +144,7 @@ impl<'a> Engine<'a> {
         intrinsics: &'a HashMap<u32, Intrinsic>,
         globals: &'a [Konst],
         buffers: &'a [Buffer],
+        readonly: &'a [Buffer],
         limits: &'a Limits,
         entry_state: Vec<AVal>,
     ) -> Result<Self, String> {
@@ -175,6 +178,7 @@ impl<'a> Engine<'a> {
             intrinsics,
             globals,
             buffers,
+            readonly,
             limits,
             s,
             ctxs: Contexts::default(),
@@ -412,14 +416,18 @@ impl<'a> Engine<'a> {
                     }));
                 }
                 if avals.len() == 1 {
-                    if let Some(loaded) = fold::fold_load(op, avals[0], self.buffers) {
+                    let (buffers, readonly) = (self.buffers, self.readonly);
+                    let fold_load = |addr: AVal| {
+                        fold::fold_load(op, addr, buffers).or_else(|| fold::fold_readonly_load(op, addr, readonly))
+                    };
+                    if let Some(loaded) = fold_load(avals[0]) {
                         return Ok(Some(loaded));
                     }
                     // `code[c ? i : j]`: a load through a choice of constant
                     // addresses is a choice of constants; its runtime value
                     // is a select chain (pure, so unused it disappears).
                     if let AVal::Choice { tree, .. } = avals[0] {
-                        if let Some(loaded) = self.choices.load(op, tree, self.buffers) {
+                        if let Some(loaded) = self.choices.load(tree, &fold_load) {
                             let value = self.materialize_choice(sb, loaded);
                             return Ok(Some(AVal::Choice { tree: loaded, value }));
                         }

@@ -70,8 +70,20 @@ fn never_fold(op: &Operator) -> bool {
 /// whole access lies inside the buffer (then it cannot trap either: the
 /// buffer is inside memory, which never shrinks).
 pub fn fold_load(op: &Operator, addr: AVal, buffers: &[Buffer]) -> Option<AVal> {
-    use Operator::*;
     let AVal::Const { k: Konst::I32(base), buf: Some(buf) } = addr else { return None };
+    read(op, base, buffers.get(buf as usize)?)
+}
+
+/// Fold a load at a constant address (without buffer provenance) that lies
+/// wholly inside the guest's read-only data (`crate::readonly`).
+pub fn fold_readonly_load(op: &Operator, addr: AVal, readonly: &[Buffer]) -> Option<AVal> {
+    let AVal::Const { k: Konst::I32(base), buf: None } = addr else { return None };
+    readonly.iter().find_map(|buffer| read(op, base, buffer))
+}
+
+/// The value `op` loads from `base` when the access lies inside `buffer`.
+fn read(op: &Operator, base: u32, buffer: &Buffer) -> Option<AVal> {
+    use Operator::*;
     let (memarg, size, kind) = match op {
         I32Load { memory } => (memory, 4, Kind::I32),
         I64Load { memory } => (memory, 8, Kind::I64),
@@ -92,7 +104,6 @@ pub fn fold_load(op: &Operator, addr: AVal, buffers: &[Buffer]) -> Option<AVal> 
     if memarg.memory.index() != 0 {
         return None;
     }
-    let buffer = buffers.get(buf as usize)?;
     let ea = u64::from(base) + u64::from(memarg.offset);
     let start = ea.checked_sub(u64::from(buffer.addr))? as usize;
     let bytes = buffer.bytes.get(start..start.checked_add(size)?)?;

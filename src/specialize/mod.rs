@@ -18,6 +18,8 @@ mod demanded;
 mod engine;
 mod finalize;
 mod fold;
+/// Constant memory: bytes at an address that the specializer may read.
+pub use fold::Buffer as ConstMemory;
 mod lowering;
 mod prepare;
 mod ranges;
@@ -118,6 +120,8 @@ pub struct Context<'m, 'a> {
     pub want_ir_text: bool,
     /// Build the `--explain` table.
     pub want_explain: bool,
+    /// The guest's read-only data, as constant memory (`crate::readonly`).
+    pub readonly: &'m [ConstMemory],
     /// Which calls may reach an intrinsic that traps in generic code.
     pub trap_reach: Option<&'m crate::callgraph::TrapReach>,
 }
@@ -170,6 +174,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
         cx.intrinsics,
         &globals,
         &buffers,
+        cx.readonly,
         cx.limits,
         entry_state,
     )
