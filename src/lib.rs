@@ -109,24 +109,28 @@ pub struct Output {
 /// Run pweval on `input` (a binary module, or `.wat` text).
 pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     let mut bytes = binary_from(input)?;
-    // Read-only data ranges come from segment names, which the snapshot
-    // loses: take them from the module as given.
+    // Read-only data ranges come from segment names, which a snapshot
+    // makes stale: take them from the module as given, before Wizer.
     let readonly_ranges = match &options.readonly_data {
         readonly::ReadonlyData::Off => Vec::new(),
         readonly::ReadonlyData::Ranges(ranges) => ranges.clone(),
         readonly::ReadonlyData::Named => {
-            ModuleInfo::parse(&bytes).map(|info| readonly::named_ranges(&info)).unwrap_or_default()
+            ModuleInfo::parse(&bytes).map(|info| readonly::ranges_of_input(&info)).unwrap_or_default()
         }
     };
     if let Some(wizen) = &options.wizen {
         bytes = snapshot::wizen(&bytes, wizen)?;
     }
-    let info = ModuleInfo::parse(&bytes)?;
     let mut report = Report::default();
     if options.snapshot_only {
+        // Carry the ranges into the snapshot, for the run that specializes it.
+        if options.wizen.is_some() && options.readonly_data == readonly::ReadonlyData::Named {
+            bytes = readonly::with_ranges_section(&bytes, &readonly_ranges);
+        }
         report.unchanged = true;
         return Ok(Output { wasm: bytes.clone(), report });
     }
+    let info = ModuleInfo::parse(&bytes)?;
 
     // 1. Intrinsic imports: recognised ones are removed from the output.
     let mut plan = Plan { rewrite_all: options.rewrite_all, ..Plan::default() };

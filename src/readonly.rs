@@ -9,9 +9,13 @@
 //!
 //! Where the ranges come from (`--readonly-data`, `--no-readonly-data`):
 //! by default, the data segments named `.rodata*` in the name section of
-//! the module *before* Wizer runs (the snapshot merges segments and loses
-//! their names), or of the input itself when it is not wizened; ranges
-//! given on the command line are used instead when present.
+//! the module *before* Wizer runs. A Wizer snapshot re-cuts the data
+//! segments but keeps the old name section, so its names are stale (segment
+//! 0 of a snapshot named `.rodata` is whatever memory now starts at 0): names
+//! are trusted only when every data segment has one, as in a linker's
+//! output. `pweval -w --snapshot-only` records the pre-snapshot ranges in a
+//! custom section, [`SECTION`], which a later run on that snapshot uses.
+//! Ranges given on the command line are used instead when present.
 
 use std::ops::Range;
 
@@ -29,6 +33,53 @@ pub enum ReadonlyData {
     Off,
     /// These address ranges (`--readonly-data START..END`).
     Ranges(Vec<Range<u32>>),
+}
+
+/// The custom section in which a snapshot made by pweval carries the
+/// read-only ranges of the module it was made from: pairs of little-endian
+/// u32 (start, end).
+pub const SECTION: &str = "pweval.readonly-data";
+
+/// The read-only ranges of an input module: its [`SECTION`] if it has one,
+/// else its `.rodata*` segments when the name section names every segment.
+pub fn ranges_of_input(info: &ModuleInfo<'_>) -> Vec<Range<u32>> {
+    for section in info.sections.iter().filter(|s| s.id == 0) {
+        if section.custom_name.as_deref() != Some(SECTION) {
+            continue;
+        }
+        // The payload follows the name inside `contents`.
+        let contents = &info.bytes[section.contents.clone()];
+        let mut reader = wasmparser::BinaryReader::new(contents, 0);
+        if reader.read_string().is_err() {
+            continue;
+        }
+        let body = &contents[reader.original_position()..];
+        return body
+            .chunks_exact(8)
+            .filter_map(|pair| {
+                let start = u32::from_le_bytes(pair[..4].try_into().ok()?);
+                let end = u32::from_le_bytes(pair[4..].try_into().ok()?);
+                (start < end).then_some(start..end)
+            })
+            .collect();
+    }
+    if info.data_names.len() != info.data.len() {
+        return Vec::new();
+    }
+    named_ranges(info)
+}
+
+/// `module` with a [`SECTION`] holding `ranges` appended.
+pub fn with_ranges_section(module: &[u8], ranges: &[Range<u32>]) -> Vec<u8> {
+    let mut data = Vec::with_capacity(ranges.len() * 8);
+    for r in ranges {
+        data.extend_from_slice(&r.start.to_le_bytes());
+        data.extend_from_slice(&r.end.to_le_bytes());
+    }
+    let section = wasm_encoder::CustomSection { name: SECTION.into(), data: data.into() };
+    let mut out = module.to_vec();
+    wasm_encoder::Section::append_to(&section, &mut out);
+    out
 }
 
 /// The ranges of memory 0 covered by active data segments named `.rodata*`.

@@ -2,6 +2,7 @@
 
 mod abi;
 mod accvm_diff;
+mod budgets;
 mod cli;
 mod corrupt;
 mod diff_harness;
