@@ -1,6 +1,7 @@
 ;; Dispatch through a table in read-only data (`kind = table[op]`, as LLVM
 ;; lowers computed goto and as interpreters consult opcode property
-;; tables): the data segment is named `.rodata` in the name section, so
+;; tables): the data segment is named `.rodata` in the name section (and
+;; every segment is named, as a linker names them), so
 ;; loads at constant addresses inside it fold, and the dispatch br_table
 ;; is gone from the specialized function just as without the table.
 ;; check-in: $interp.pweval.1
@@ -19,11 +20,11 @@
   (memory (export "memory") 1)
   (table 2 funcref)
   (elem (i32.const 1) $interp)
-  (data (i32.const 0x100) "\00\02\00\00")
+  (data $.data.0 (i32.const 0x100) "\00\02\00\00")
   ;; The dispatch goes through a static const table (identity here).
   (data $.rodata (i32.const 0x500) "\00\01\02\03\04\05\06\07\08\09\0a")
-  (data (i32.const 0x200) "\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\01\00\00\00\00\03\00\00\98\00\00\00\00\04\00\00")
-  (data (i32.const 0x300) "\01\00\00\00\04\00\00\00\68\00\00\00\68\00\00\00\01\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\01\00\00\00\0a\00\00\00\03\00\00\00\01\00\00\00\04\00\00\00\00\00\00\00\07\00\00\00\01\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\01\00\00\00\06\00\00\00\00\00\00\00\03\00\00\00\01\00\00\00\05\00\00\00\04\00\00\00\04\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\00\00\00")
+  (data $.data.1 (i32.const 0x200) "\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\01\00\00\00\00\03\00\00\98\00\00\00\00\04\00\00")
+  (data $.data.2 (i32.const 0x300) "\01\00\00\00\04\00\00\00\68\00\00\00\68\00\00\00\01\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\01\00\00\00\0a\00\00\00\03\00\00\00\01\00\00\00\04\00\00\00\00\00\00\00\07\00\00\00\01\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\01\00\00\00\06\00\00\00\00\00\00\00\03\00\00\00\01\00\00\00\05\00\00\00\04\00\00\00\04\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\00\00\00")
   (func (export "weval.pending.head") (result i32) (i32.const 0x100))
   (func (export "slot") (result i32) (i32.load (i32.const 0x400)))
   (func $interp (param $code i32) (param $len i32) (param $x i64) (result i64)
