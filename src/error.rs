@@ -14,7 +14,9 @@ pub enum Error {
     /// The input is a valid Wasm binary of a kind pweval does not handle.
     Unsupported(String),
     /// `--strict` was given and something was skipped.
-    Strict { skipped: usize },
+    /// `diagnostics`: the run's warnings, which say why (the caller prints
+    /// them; there is no report without an output).
+    Strict { skipped: usize, diagnostics: Vec<Diagnostic> },
     /// pweval produced an invalid module: always a pweval bug.
     InvalidOutput { message: String, offset: usize },
     /// Wizer (the pre-initialisation step) failed.
@@ -31,7 +33,7 @@ impl fmt::Display for Error {
             }
             Error::BadInput { message, offset: None } => write!(f, "{message}"),
             Error::Unsupported(message) => write!(f, "unsupported input: {message}"),
-            Error::Strict { skipped } => write!(
+            Error::Strict { skipped, .. } => write!(
                 f,
                 "--strict: {skipped} request(s) could not be specialized (see the warnings above)"
             ),

@@ -258,7 +258,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     report.removed_intrinsics = plan.remove_imports.len();
     report.unchanged = wasm == bytes;
     if options.strict && report.skipped > 0 {
-        return Err(Error::Strict { skipped: report.skipped });
+        return Err(Error::Strict { skipped: report.skipped, diagnostics: report.diagnostics });
     }
     Ok(Output { wasm, report })
 }

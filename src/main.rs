@@ -259,7 +259,15 @@ fn run(cli: &Cli) -> Result<(), String> {
     let result = pweval::process(&input, &options);
     let output = match result {
         Ok(output) => output,
-        Err(e) => return Err(e.to_string()),
+        Err(e) => {
+            // --strict: the warnings are the reason; print them first.
+            if let pweval::Error::Strict { diagnostics, .. } = &e {
+                for line in diagnostics {
+                    eprintln!("{line}");
+                }
+            }
+            return Err(e.to_string());
+        }
     };
     for line in &output.report.diagnostics {
         eprintln!("{line}");

@@ -319,3 +319,17 @@ fn help_documents_explain() {
     assert!(help.contains("--explain[=<FORMAT>]"), "{help}");
     assert!(help.contains("--dump-ir"), "{help}");
 }
+
+#[test]
+fn strict_prints_the_warnings_it_refers_to_and_writes_nothing() {
+    let dir = scratch("strict");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/filetests/engine/runtime_pc.wat");
+    let output = dir.join("out.wasm");
+    let out = pweval(&["-i", input.to_str().unwrap(), "-o", output.to_str().unwrap(), "--strict"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stderr(&out);
+    let warning = text.lines().position(|l| l.starts_with("warning: request #0") && l.contains("runtime value"));
+    let error = text.lines().position(|l| l.starts_with("error: --strict"));
+    assert!(matches!((warning, error), (Some(w), Some(e)) if w < e), "warning before the error:\n{text}");
+    assert!(!output.exists(), "--strict failure writes nothing");
+}
