@@ -127,7 +127,8 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
         if options.wizen.is_some() && options.readonly_data == readonly::ReadonlyData::Named {
             bytes = readonly::with_ranges_section(&bytes, &readonly_ranges);
         }
-        report.unchanged = true;
+        report.snapshot_only = true;
+        report.unchanged = options.wizen.is_none() && bytes == input;
         return Ok(Output { wasm: bytes.clone(), report });
     }
     let info = ModuleInfo::parse(&bytes)?;

@@ -52,6 +52,8 @@ pub struct Report {
     pub removed_intrinsics: usize,
     /// The output is byte-identical to the (snapshotted) input.
     pub unchanged: bool,
+    /// The output is the Wizer snapshot itself (`--snapshot-only`).
+    pub snapshot_only: bool,
 }
 
 impl Report {
@@ -61,6 +63,9 @@ impl Report {
 
     /// The one-line summary printed after every run.
     pub fn summary(&self) -> String {
+        if self.snapshot_only {
+            return "pweval: Wizer snapshot written (--snapshot-only); nothing was specialized".into();
+        }
         let total = self.specialized() + self.skipped + self.kept_generic;
         let mut s = format!(
             "pweval: {} of {} request(s) specialized, {} skipped",
