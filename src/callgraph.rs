@@ -17,6 +17,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use waffle::entity::EntityRef;
 use wasmparser::{FuncType, Operator};
 
 use crate::intrinsics::Intrinsic;
@@ -129,5 +130,43 @@ impl TrapReach {
     pub fn indirect_reaches(&self, type_index: u32) -> bool {
         let Some(Some(ty)) = self.types.get(type_index as usize) else { return false };
         self.indirect.get(ty).copied().unwrap_or(false)
+    }
+
+    /// The first call left in a specialized function that may execute one
+    /// of the trapping intrinsics in generic code, as the reason to refuse
+    /// the request; `None` when there is none.
+    pub fn trapping_call(&self, body: &waffle::FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Option<String> {
+        for block in body.blocks.iter() {
+            for &inst in &body.blocks[block].insts {
+                let waffle::ValueDef::Operator(op, _, _) = &body.values[inst] else { continue };
+                match op {
+                    waffle::Operator::Call { function_index } => {
+                        let callee = function_index.index() as u32;
+                        if intrinsics.contains_key(&callee) || !self.call_reaches(callee) {
+                            continue;
+                        }
+                        return Some(format!(
+                            "the specialized function calls '{}', which executes read.reg, write.reg \
+                             or read.specialization.global in generic code, where they trap; make it \
+                             always_inline, or file the request on the function that holds the \
+                             intrinsics",
+                            self.name(callee)
+                        ));
+                    }
+                    waffle::Operator::CallIndirect { sig_index, .. }
+                        if self.indirect_reaches(sig_index.index() as u32) =>
+                    {
+                        return Some(
+                            "the specialized function makes an indirect call that may reach read.reg, \
+                             write.reg or read.specialization.global in generic code, where they trap; \
+                             keep those intrinsics in the requested function (always_inline helpers)"
+                                .into(),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        None
     }
 }

@@ -31,6 +31,12 @@ use crate::intrinsics::Intrinsic;
 /// The generic blocks' copies, by generic block.
 pub type ColdBlocks = HashMap<Block, Block>;
 
+/// The copy of generic value `v` (max-SSA: always one of its own block's).
+fn copied(g: &waffle::FunctionBody, map: &HashMap<Value, Value>, v: Value) -> Result<Value, String> {
+    let v = g.resolve_alias(v);
+    map.get(&v).copied().ok_or_else(|| format!("internal: cold copy: value {v} is not available"))
+}
+
 /// Why this function cannot have cold paths, if it cannot.
 pub fn unsupported_reason(g: &waffle::FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Option<&'static str> {
     for block in g.blocks.iter() {
@@ -84,10 +90,7 @@ impl Engine<'_> {
 
     fn cold_inst(&mut self, cb: Block, inst: Value, map: &HashMap<Value, Value>) -> Result<Option<Value>, String> {
         let g = self.g;
-        let get = |v: Value| -> Result<Value, String> {
-            let v = g.resolve_alias(v);
-            map.get(&v).copied().ok_or_else(|| format!("internal: cold copy: value {v} is not available"))
-        };
+        let get = |v: Value| copied(g, map, v);
         match &g.values[inst] {
             ValueDef::Operator(op, args, tys) => {
                 let args: Vec<Value> = g.arg_pool[*args].iter().map(|&a| get(a)).collect::<Result<_, _>>()?;
@@ -125,10 +128,7 @@ impl Engine<'_> {
 
     fn cold_terminator(&self, term: &Terminator, map: &HashMap<Value, Value>) -> Result<Terminator, String> {
         let g = self.g;
-        let get = |v: Value| -> Result<Value, String> {
-            let v = g.resolve_alias(v);
-            map.get(&v).copied().ok_or_else(|| format!("internal: cold copy: value {v} is not available"))
-        };
+        let get = |v: Value| copied(g, map, v);
         let target = |t: &BlockTarget| -> Result<BlockTarget, String> {
             Ok(BlockTarget {
                 block: self.cold[&t.block],

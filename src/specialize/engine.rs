@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
+use waffle::entity::EntityRef;
 use waffle::{Block, BlockTarget, FunctionBody, Operator, Terminator, Type, Value, ValueDef};
 
 use super::choice::{Choices, Node};
@@ -70,7 +71,7 @@ pub struct Keyed {
     pub extras: Extras,
     /// Pinned parameters' history, for diagnostics (`why.rs`): the first
     /// incoming value, and the one that made the parameter runtime.
-    pub origins: HashMap<usize, (String, Option<String>)>,
+    pub origins: HashMap<usize, (why::Incoming, Option<why::Incoming>)>,
     /// Slots still pending at entry: the intersection over incoming edges
     /// (see `slots.rs`). It only shrinks, so the fixpoint still terminates.
     pub dirty: BTreeSet<SlotKey>,
@@ -108,7 +109,9 @@ pub struct Engine<'a> {
     pub terms: HashMap<Block, ATerm>,
     work: BTreeSet<Block>,
     /// The context each emitted value was emitted in.
-    origin: HashMap<Value, CtxId>,
+    /// Indexed by the emitted value's index (dense: the specialized
+    /// function's values are numbered in creation order).
+    origin: Vec<CtxId>,
     /// The context of the instruction being walked.
     cur_ctx: CtxId,
     /// The specialized block whose processing failed, for `--dump-ir`.
@@ -125,6 +128,9 @@ pub struct Engine<'a> {
 }
 
 type Env = HashMap<Value, AVal>;
+
+/// `origin` of a value the engine did not emit with `emit_op`.
+const NO_ORIGIN: CtxId = CtxId::MAX - 1;
 
 /// The abstract value of runtime argument `i` of type `ty`: i32 arguments
 /// are roots of symbolic addresses.
@@ -188,7 +194,7 @@ impl<'a> Engine<'a> {
             keys: HashMap::new(),
             terms: HashMap::new(),
             work: BTreeSet::new(),
-            origin: HashMap::new(),
+            origin: Vec::new(),
             cur_ctx: ROOT,
             failed_at: None,
             cold: Default::default(),
@@ -274,7 +280,7 @@ impl<'a> Engine<'a> {
         Some(format!(
             "the interpreter PC passed to {name} is a runtime value at {}: {}",
             self.describe(walk.ctx, gblock),
-            why::runtime_pc(origin.map(|o| &o.0), origin.and_then(|o| o.1.as_ref()), Some(pc))
+            why::runtime_pc(g, origin.map(|o| &o.0), origin.and_then(|o| o.1.as_ref()), Some(pc))
         ))
     }
 
@@ -299,14 +305,23 @@ impl<'a> Engine<'a> {
     pub(super) fn emit_op(&mut self, block: Block, op: Operator, args: &[Value], tys: &[Type]) -> Value {
         self.emitted += 1;
         let value = self.s.add_op(block, op, args, tys);
-        self.origin.insert(value, self.cur_ctx);
+        let index = value.index();
+        if self.origin.len() <= index {
+            self.origin.resize(index + 1, NO_ORIGIN);
+        }
+        self.origin[index] = self.cur_ctx;
         value
     }
 
     /// The innermost bytecode PC each emitted value was specialized for
     /// (`None`: outside any context), for `--explain`.
     pub fn origin_pcs(&self) -> HashMap<Value, Option<u32>> {
-        self.origin.iter().map(|(&v, &ctx)| (v, self.ctxs.pc(ctx))).collect()
+        self.origin
+            .iter()
+            .enumerate()
+            .filter(|&(_, &ctx)| ctx != NO_ORIGIN)
+            .map(|(i, &ctx)| (Value::new(i), self.ctxs.pc(ctx)))
+            .collect()
     }
 
     /// The specialized value for `a` inside `block`, materialising a constant.
@@ -799,7 +814,7 @@ impl<'a> Engine<'a> {
         };
         for (i, &a) in args.iter().enumerate() {
             if self.pins.contains_key(&(key.gblock, i)) {
-                let first = why::incoming(g, a, out.gargs.get(i).copied(), out.from);
+                let first = why::Incoming { value: a, garg: out.gargs.get(i).copied(), from: out.from };
                 keyed.origins.insert(i, (first, None));
             }
         }
@@ -819,7 +834,6 @@ impl<'a> Engine<'a> {
 
     fn meet(&mut self, block: Block, args: &[AVal], out: &Out<'_>) -> bool {
         let (extras, dirty) = (out.extras, out.dirty);
-        let g = self.g;
         let Some(keyed) = self.keyed.get_mut(&block) else { return false };
         let mut changed = false;
         // A slot pending on every incoming edge stays pending; the others
@@ -832,7 +846,8 @@ impl<'a> Engine<'a> {
             let incoming = args.get(i).copied().unwrap_or(AVal::Runtime(keyed.params[i]));
             if let Some(met) = meet_one(*cur, incoming, keyed.params[i]) {
                 if let Some(origin) = keyed.origins.get_mut(&i) {
-                    origin.1.get_or_insert_with(|| why::incoming(g, incoming, out.gargs.get(i).copied(), out.from));
+                    let (garg, from) = (out.gargs.get(i).copied(), out.from);
+                    origin.1.get_or_insert(why::Incoming { value: incoming, garg, from });
                 }
                 *cur = met;
                 changed = true;

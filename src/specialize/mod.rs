@@ -204,7 +204,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     cleaned.map_err(|e| fail(e, Some(&body), None))?;
     waffle::passes::resolve_aliases::run(&mut body);
     ir::verify(&body).map_err(|e| fail(e, Some(&body), None))?;
-    if let Some(why) = cx.trap_reach.and_then(|reach| calls_into_trap(cx, reach, &body)) {
+    if let Some(why) = cx.trap_reach.and_then(|reach| reach.trapping_call(&body, cx.intrinsics)) {
         return Err(fail(why, Some(&body), None));
     }
     stats.blocks_out = util::count_blocks(&body);
@@ -233,39 +233,6 @@ fn edge_origins(
         }
     }
     origins
-}
-
-/// A call left in the specialized function that may execute `read.reg`,
-/// `write.reg` or `read.specialization.global` in generic code, where they
-/// trap (see `crate::callgraph`): the reason to refuse the request.
-fn calls_into_trap(cx: &Context<'_, '_>, reach: &crate::callgraph::TrapReach, body: &waffle::FunctionBody) -> Option<String> {
-    for block in body.blocks.iter() {
-        for &inst in &body.blocks[block].insts {
-            let waffle::ValueDef::Operator(op, _, _) = &body.values[inst] else { continue };
-            let callee = match op {
-                waffle::Operator::Call { function_index } => function_index.index() as u32,
-                waffle::Operator::CallIndirect { sig_index, .. } if reach.indirect_reaches(sig_index.index() as u32) => {
-                    return Some(format!(
-                        "the specialized function makes an indirect call that may reach read.reg, \
-                         write.reg or read.specialization.global in generic code, where they trap; \
-                         keep those intrinsics in the requested function (always_inline helpers)"
-                    ));
-                }
-                _ => continue,
-            };
-            if cx.intrinsics.contains_key(&callee) || !reach.call_reaches(callee) {
-                continue;
-            }
-            let name = reach.name(callee);
-            return Some(format!(
-                "the specialized function calls '{name}', which executes \
-                 read.reg, write.reg or read.specialization.global in generic code, where they \
-                 trap; make it always_inline, or file the request on the function that holds \
-                 the intrinsics"
-            ));
-        }
-    }
-    None
 }
 
 fn konst_of(c: &ConstArg) -> Konst {

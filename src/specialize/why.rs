@@ -30,21 +30,39 @@ pub fn expr(g: &FunctionBody, v: Value, depth: usize) -> String {
     }
 }
 
-/// One incoming value of a pinned parameter: a constant as its number,
-/// anything else as the generic expression that produced it.
-pub fn incoming(g: &FunctionBody, value: AVal, garg: Option<Value>, from: Block) -> String {
-    let what = match (value.as_const(), garg) {
-        (Some(k), _) => format!("{}", k.as_u64() as i64),
-        (None, Some(garg)) => expr(g, garg, DEPTH),
-        (None, None) => "a runtime value".to_string(),
-    };
-    format!("{what} from {from}")
+/// One incoming value of a pinned parameter, recorded as is: rendering it
+/// costs string formatting, which only a diagnostic should pay for.
+#[derive(Clone, Copy, Debug)]
+pub struct Incoming {
+    pub value: AVal,
+    /// The generic branch argument that carried it.
+    pub garg: Option<Value>,
+    /// The generic block the edge left.
+    pub from: Block,
+}
+
+impl Incoming {
+    /// A constant as its number, anything else as the generic expression
+    /// that produced it.
+    pub fn render(&self, g: &FunctionBody) -> String {
+        let what = match (self.value.as_const(), self.garg) {
+            (Some(k), _) => format!("{}", k.as_u64() as i64),
+            (None, Some(garg)) => expr(g, garg, DEPTH),
+            (None, None) => "a runtime value".to_string(),
+        };
+        format!("{what} from {}", self.from)
+    }
 }
 
 /// The chain appended to "the PC ... is a runtime value at ...".
-pub fn runtime_pc(first: Option<&String>, second: Option<&String>, param: Option<Value>) -> String {
+pub fn runtime_pc(
+    g: &FunctionBody,
+    first: Option<&Incoming>,
+    second: Option<&Incoming>,
+    param: Option<Value>,
+) -> String {
     let name = param.map_or_else(|| "pc".to_string(), |p| format!("{p}"));
-    match (first, second) {
+    match (first.map(|i| i.render(g)), second.map(|i| i.render(g))) {
         (Some(a), Some(b)) => format!("{name} = phi({a}, {b})"),
         (Some(a), None) => format!("{name} = {a}"),
         _ => format!("{name} is not computed from constants along any pinned path"),
