@@ -161,6 +161,7 @@ mod tests {
     fn irreducible_flow_is_counted_with_its_copies() {
         let body = two_entry_loop();
         let far = Instant::now() + std::time::Duration::from_secs(10);
+        // Test code: a fixed four-block function, no input reaches this.
         let size = reducified_size(&body, 1000, far).expect("small");
         assert!(size > 4, "the side entrance duplicates part of the loop: {size}");
         let err = reducified_size(&body, 3, far).expect_err("over the limit");
