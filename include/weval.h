@@ -277,6 +277,10 @@ PWEVAL_END_C
  *       specialized flavour and call the generic flavour otherwise;
  *   (b) one function with a `specialized` parameter that the request passes
  *       as the constant 1 and every ordinary call passes as 0.
+ * A body with a computed goto (`goto *labels[op]`) is never inlined by
+ * clang, whatever its attributes, so (a) leaves the specialized flavour a
+ * mere call of the body: use (b) and file the request on the body itself.
+ * pweval refuses a request on such a wrapper and names the body.
  * Do NOT guard them with weval_is_wevaled: it is 1 in the whole output
  * module, including the generic functions.
  *

@@ -1,13 +1,20 @@
-//! Which functions may execute an intrinsic that traps in generic code.
+//! What generic code a specialized function may still execute.
 //!
-//! `read.reg`, `write.reg` and `read.specialization.global` have no generic
-//! meaning: outside a specialized function they trap. A specialized
-//! function that calls generic code containing one (an accessor the
-//! compiler did not inline at -Oz, a body the guest meant to inline but
-//! that LLVM could not, because it holds a computed goto) would make the
-//! program trap where the generic build runs. So before a request is
-//! answered, every call left in its specialized function is checked
-//! against this call graph.
+//! Two questions are asked of the module's call graph before a request is
+//! answered:
+//!
+//! - **Trapping intrinsics.** `read.reg`, `write.reg` and
+//!   `read.specialization.global` have no generic meaning: outside a
+//!   specialized function they trap. A specialized function that calls
+//!   generic code containing one (an accessor the compiler did not inline
+//!   at -Oz, a body the guest meant to inline but that LLVM could not,
+//!   because it holds a computed goto) would make the program trap where
+//!   the generic build runs. Every call left in the specialized function is
+//!   checked.
+//! - **Context intrinsics.** A specialized function that reached no
+//!   `push.context`/`update.context` specialized nothing. When it calls a
+//!   function that does reach one, that callee is the interpreter body the
+//!   request should have been filed on, and the diagnostic names it.
 //!
 //! Direct calls follow their callee. An indirect call (`call_indirect`,
 //! `return_call_indirect`, `call_ref`) may reach any function of the same
@@ -23,13 +30,32 @@ use wasmparser::{FuncType, Operator};
 use crate::intrinsics::Intrinsic;
 use crate::module::parse::ModuleInfo;
 
-pub struct TrapReach {
-    /// Per function index: may executing it reach a trapping intrinsic?
-    reaches: Vec<bool>,
-    /// Per signature: may an indirect call of it reach one?
-    indirect: HashMap<FuncType, bool>,
+/// The module's call graph, read once from the input's function bodies.
+struct Graph {
+    /// Per function: the intrinsics it calls directly.
+    intrinsics: Vec<Vec<Intrinsic>>,
+    /// Per function: its direct callees (intrinsics excluded).
+    callees: Vec<Vec<u32>>,
+    /// Per function: the type indices of its indirect calls.
+    indirect_types: Vec<Vec<u32>>,
+    /// Address-taken functions, by signature.
+    by_type: HashMap<FuncType, Vec<u32>>,
     types: Vec<Option<FuncType>>,
-    /// Display names of the functions that reach, for diagnostics.
+}
+
+/// For one property of functions: which functions may execute it,
+/// themselves or through anything they call.
+struct Reach {
+    funcs: Vec<bool>,
+    /// Per signature: may an indirect call of it reach the property?
+    indirect: HashMap<FuncType, bool>,
+}
+
+pub struct TrapReach {
+    traps: Reach,
+    contexts: Reach,
+    types: Vec<Option<FuncType>>,
+    /// Display names of the functions, for diagnostics.
     names: HashMap<u32, String>,
 }
 
@@ -37,10 +63,14 @@ fn traps_in_generic(i: Intrinsic) -> bool {
     matches!(i, Intrinsic::ReadReg | Intrinsic::WriteReg | Intrinsic::ReadSpecializationGlobal)
 }
 
-impl TrapReach {
-    pub fn new(info: &ModuleInfo<'_>, intrinsics: &HashMap<u32, Intrinsic>) -> TrapReach {
+fn opens_context(i: Intrinsic) -> bool {
+    matches!(i, Intrinsic::PushContext | Intrinsic::UpdateContext)
+}
+
+impl Graph {
+    fn new(info: &ModuleInfo<'_>, intrinsics: &HashMap<u32, Intrinsic>) -> Graph {
         let n = info.num_funcs() as usize;
-        let mut direct = vec![false; n];
+        let mut called: Vec<Vec<Intrinsic>> = vec![Vec::new(); n];
         let mut callees: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut indirect_types: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut address_taken: HashSet<u32> = HashSet::new();
@@ -56,8 +86,7 @@ impl TrapReach {
                 match op {
                     Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
                         match intrinsics.get(&function_index) {
-                            Some(&i) if traps_in_generic(i) => direct[f] = true,
-                            Some(_) => {}
+                            Some(&i) => called[f].push(i),
                             None => callees[f].push(function_index),
                         }
                     }
@@ -72,32 +101,39 @@ impl TrapReach {
                 }
             }
         }
-        let ty_of = |func: u32| info.func_type(func).cloned();
         let mut by_type: HashMap<FuncType, Vec<u32>> = HashMap::new();
         for &func in &address_taken {
-            if let Some(ty) = ty_of(func) {
+            if let Some(ty) = info.func_type(func).cloned() {
                 by_type.entry(ty).or_default().push(func);
             }
         }
-        let types = info.types.clone();
-        let type_at = |index: u32| types.get(index as usize).cloned().flatten();
-        // Least fixpoint: reaches = direct, or a callee (direct or through
-        // a matching address-taken function) that reaches.
-        let mut reaches = direct;
+        Graph { intrinsics: called, callees, indirect_types, by_type, types: info.types.clone() }
+    }
+
+    fn type_at(&self, index: u32) -> Option<&FuncType> {
+        self.types.get(index as usize).and_then(|t| t.as_ref())
+    }
+
+    /// Least fixpoint: a function reaches when it calls a matching
+    /// intrinsic, or a callee (direct, or an address-taken function of an
+    /// indirect call's signature) reaches.
+    fn reach(&self, property: impl Fn(Intrinsic) -> bool) -> Reach {
+        let mut funcs: Vec<bool> = self.intrinsics.iter().map(|is| is.iter().any(|&i| property(i))).collect();
+        let get = |funcs: &[bool], g: u32| funcs.get(g as usize).copied().unwrap_or(false);
         loop {
             let mut changed = false;
-            for f in 0..n {
-                if reaches[f] {
+            for f in 0..funcs.len() {
+                if funcs[f] {
                     continue;
                 }
-                let via_call = callees[f].iter().any(|&c| reaches.get(c as usize).copied().unwrap_or(false));
-                let via_pointer = indirect_types[f].iter().any(|&t| {
-                    type_at(t).and_then(|ty| by_type.get(&ty)).is_some_and(|fs| {
-                        fs.iter().any(|&g| reaches.get(g as usize).copied().unwrap_or(false))
-                    })
+                let via_call = self.callees[f].iter().any(|&c| get(&funcs, c));
+                let via_pointer = self.indirect_types[f].iter().any(|&t| {
+                    self.type_at(t)
+                        .and_then(|ty| self.by_type.get(ty))
+                        .is_some_and(|fs| fs.iter().any(|&g| get(&funcs, g)))
                 });
                 if via_call || via_pointer {
-                    reaches[f] = true;
+                    funcs[f] = true;
                     changed = true;
                 }
             }
@@ -105,68 +141,100 @@ impl TrapReach {
                 break;
             }
         }
-        let indirect = by_type
-            .into_iter()
-            .map(|(ty, fs)| {
-                let any = fs.iter().any(|&g| reaches.get(g as usize).copied().unwrap_or(false));
-                (ty, any)
-            })
-            .collect();
-        let names = (0..n as u32).filter(|&f| reaches[f as usize]).map(|f| (f, info.func_display_name(f))).collect();
-        TrapReach { reaches, indirect, types, names }
+        let indirect =
+            self.by_type.iter().map(|(ty, fs)| (ty.clone(), fs.iter().any(|&g| get(&funcs, g)))).collect();
+        Reach { funcs, indirect }
+    }
+}
+
+impl Reach {
+    fn call(&self, func: u32) -> bool {
+        self.funcs.get(func as usize).copied().unwrap_or(false)
     }
 
-    /// May a direct call of `func` reach a trapping intrinsic?
-    pub fn call_reaches(&self, func: u32) -> bool {
-        self.reaches.get(func as usize).copied().unwrap_or(false)
+    fn indirect_call(&self, ty: Option<&FuncType>) -> bool {
+        ty.and_then(|ty| self.indirect.get(ty)).copied().unwrap_or(false)
+    }
+}
+
+/// The direct callees left in a specialized function.
+fn direct_calls(body: &waffle::FunctionBody) -> impl Iterator<Item = u32> + '_ {
+    body.blocks.iter().flat_map(move |block| body.blocks[block].insts.iter()).filter_map(move |&inst| {
+        match &body.values[inst] {
+            waffle::ValueDef::Operator(waffle::Operator::Call { function_index }, _, _) => {
+                Some(function_index.index() as u32)
+            }
+            _ => None,
+        }
+    })
+}
+
+impl TrapReach {
+    pub fn new(info: &ModuleInfo<'_>, intrinsics: &HashMap<u32, Intrinsic>) -> TrapReach {
+        let graph = Graph::new(info, intrinsics);
+        let traps = graph.reach(traps_in_generic);
+        let contexts = graph.reach(opens_context);
+        let names = (0..info.num_funcs()).map(|f| (f, info.func_display_name(f))).collect();
+        TrapReach { traps, contexts, types: graph.types, names }
     }
 
-    /// The display name of a function that reaches.
+    /// The display name of a function.
     pub fn name(&self, func: u32) -> String {
         self.names.get(&func).cloned().unwrap_or_else(|| format!("function {func}"))
     }
 
-    /// May an indirect call with type index `type_index` reach one?
-    pub fn indirect_reaches(&self, type_index: u32) -> bool {
-        let Some(Some(ty)) = self.types.get(type_index as usize) else { return false };
-        self.indirect.get(ty).copied().unwrap_or(false)
+    fn type_of(&self, type_index: u32) -> Option<&FuncType> {
+        self.types.get(type_index as usize).and_then(|t| t.as_ref())
     }
 
     /// The first call left in a specialized function that may execute one
     /// of the trapping intrinsics in generic code, as the reason to refuse
     /// the request; `None` when there is none.
     pub fn trapping_call(&self, body: &waffle::FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Option<String> {
-        for block in body.blocks.iter() {
-            for &inst in &body.blocks[block].insts {
-                let waffle::ValueDef::Operator(op, _, _) = &body.values[inst] else { continue };
-                match op {
-                    waffle::Operator::Call { function_index } => {
-                        let callee = function_index.index() as u32;
-                        if intrinsics.contains_key(&callee) || !self.call_reaches(callee) {
-                            continue;
-                        }
-                        return Some(format!(
-                            "the specialized function calls '{}', which executes read.reg, write.reg \
-                             or read.specialization.global in generic code, where they trap; make it \
-                             always_inline, or file the request on the function that holds the \
-                             intrinsics",
-                            self.name(callee)
-                        ));
-                    }
-                    waffle::Operator::CallIndirect { sig_index, .. }
-                        if self.indirect_reaches(sig_index.index() as u32) =>
-                    {
-                        return Some(
-                            "the specialized function makes an indirect call that may reach read.reg, \
-                             write.reg or read.specialization.global in generic code, where they trap; \
-                             keep those intrinsics in the requested function (always_inline helpers)"
-                                .into(),
-                        );
-                    }
-                    _ => {}
-                }
-            }
+        if let Some(callee) = direct_calls(body).find(|c| !intrinsics.contains_key(c) && self.traps.call(*c)) {
+            return Some(format!(
+                "the specialized function calls '{}', which executes read.reg, write.reg or \
+                 read.specialization.global in generic code, where they trap; make it always_inline, \
+                 or file the request on the function that holds the intrinsics",
+                self.name(callee)
+            ));
         }
-        None
+        let indirect = body.blocks.iter().flat_map(|b| body.blocks[b].insts.iter()).any(|&inst| {
+            matches!(&body.values[inst],
+                waffle::ValueDef::Operator(waffle::Operator::CallIndirect { sig_index, .. }, _, _)
+                    if self.traps.indirect_call(self.type_of(sig_index.index() as u32)))
+        });
+        indirect.then(|| {
+            "the specialized function makes an indirect call that may reach read.reg, write.reg or \
+             read.specialization.global in generic code, where they trap; keep those intrinsics in \
+             the requested function (always_inline helpers)"
+                .into()
+        })
+    }
+
+    /// Why a specialized function that reached no context is not an
+    /// answer, or `None` when it is one. Specializing a function on its
+    /// constant arguments alone is part of weval's interface (`mix` in
+    /// tests/guests/all_intrinsics.cpp) and stays an answer; but a function
+    /// that calls the interpreter instead of containing it (the request was
+    /// filed on a wrapper whose body could not be inlined) specialized
+    /// nothing of what the guest meant, and neither did one with no
+    /// constant at all.
+    pub fn no_context(&self, body: &waffle::FunctionBody, requested: &str, has_constants: bool) -> Option<String> {
+        if let Some(callee) = direct_calls(body).find(|&c| self.contexts.call(c)) {
+            let callee = self.name(callee);
+            return Some(format!(
+                "'{requested}' was specialized but reaches no context: the interpreter body \
+                 '{callee}' is called, not inlined (clang never inlines a function that uses \
+                 computed goto); file the request on '{callee}' itself"
+            ));
+        }
+        (!has_constants).then(|| {
+            format!(
+                "'{requested}' was specialized but reaches no context and has no constant argument, \
+                 so nothing was specialized; call weval_push_context(pc) in the requested function \
+                 (or an always_inline helper), or pass the bytecode as a constant"
+            )
+        })
     }
 }

@@ -70,6 +70,9 @@ pub struct Options {
     pub explain: bool,
     /// Re-encode every section even when nothing in it changes (tests).
     pub rewrite_all: bool,
+    /// Keep `.debug_*` sections even when the code changes (their offsets
+    /// are then stale); by default they are dropped and the report says so.
+    pub keep_dwarf: bool,
     /// With `wizen`: stop after the snapshot and return it unchanged (the
     /// input other tools, e.g. weval, take).
     pub snapshot_only: bool,
@@ -134,7 +137,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     let info = ModuleInfo::parse(&bytes)?;
 
     // 1. Intrinsic imports: recognised ones are removed from the output.
-    let mut plan = Plan { rewrite_all: options.rewrite_all, ..Plan::default() };
+    let mut plan = Plan { rewrite_all: options.rewrite_all, keep_dwarf: options.keep_dwarf, ..Plan::default() };
     let mut intrinsics = HashMap::new();
     for (func, class) in intrinsics::classify_imports(&info) {
         match class {
@@ -254,8 +257,9 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     plan.patches = patches.into_iter().collect();
 
     // 5. Write and validate.
-    let (wasm, _layout) = rewrite::emit(&info, &plan)?;
+    let (wasm, layout) = rewrite::emit(&info, &plan)?;
     validate_output(&wasm, &info)?;
+    report.dropped_dwarf = layout.dropped_dwarf;
     report.removed_intrinsics = plan.remove_imports.len();
     report.unchanged = wasm == bytes;
     if options.strict && report.skipped > 0 {

@@ -91,6 +91,12 @@ struct Cli {
     #[arg(long = "no-readonly-data", conflicts_with = "readonly_data")]
     no_readonly_data: bool,
 
+    /// Keep the DWARF debug sections (`.debug_*`) as they are. By default
+    /// they are dropped whenever function bodies change or move, because
+    /// their code offsets would then point at the wrong instructions.
+    #[arg(long = "keep-dwarf")]
+    keep_dwarf: bool,
+
     /// Threads for specializing requests [default: one per core]; the output
     /// is the same for any number.
     #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 0, hide_default_value = true)]
@@ -238,6 +244,7 @@ fn run(cli: &Cli) -> Result<(), String> {
         dump_ir: cli.dump_ir.is_some(),
         explain: cli.explain.is_some(),
         rewrite_all: cli.rewrite_all,
+        keep_dwarf: cli.keep_dwarf,
         generic_only: cli.generic_only,
         snapshot_only: cli.snapshot_only,
         readonly_data: if cli.no_readonly_data {

@@ -30,10 +30,10 @@ pub struct RequestReport {
 }
 
 impl RequestReport {
-    /// Specialized without ever reaching a context intrinsic: constants
-    /// folded, but no bytecode was specialized (the interpreter loop is
-    /// still there). Usually the guest's `push.context` is not on the path,
-    /// or the request names the wrong function.
+    /// Specialized without reaching a context intrinsic: only constant
+    /// arguments and `specialize.value` fan-outs were specialized, so no
+    /// bytecode loop was unrolled. (A request on a wrapper that calls the
+    /// interpreter, or with no constant at all, is refused instead.)
     pub fn zero_contexts(&self) -> bool {
         self.outcome == Outcome::Specialized && self.stats.as_ref().is_some_and(|s| s.contexts == 0)
     }
@@ -54,6 +54,8 @@ pub struct Report {
     pub unchanged: bool,
     /// The output is the Wizer snapshot itself (`--snapshot-only`).
     pub snapshot_only: bool,
+    /// DWARF sections dropped because the code changed: (name, bytes).
+    pub dropped_dwarf: Vec<(String, usize)>,
 }
 
 impl Report {
@@ -82,6 +84,15 @@ impl Report {
         if self.unchanged {
             s.push_str("; output is byte-identical to the input");
         }
+        if !self.dropped_dwarf.is_empty() {
+            let bytes: usize = self.dropped_dwarf.iter().map(|(_, n)| n).sum();
+            let _ = write!(
+                s,
+                "; dropped {bytes} bytes of DWARF ({} .debug_* section(s)) whose code offsets the \
+                 rewrite made stale (--keep-dwarf keeps them)",
+                self.dropped_dwarf.len()
+            );
+        }
         s
     }
 
@@ -95,7 +106,7 @@ impl Report {
             };
             let _ = write!(s, "{}: {status}", r.subject);
             if let Some(st) = &r.stats {
-                let flag = if r.zero_contexts() { " (no context intrinsic was reached: no bytecode was specialized)" } else { "" };
+                let flag = if r.zero_contexts() { " (no context: only constant arguments were specialized)" } else { "" };
                 let _ = write!(
                     s,
                     ", {} contexts{flag}, {} cold path(s), blocks {} -> {}, instructions {} -> {}",
@@ -108,8 +119,9 @@ impl Report {
         if zero > 0 {
             let _ = writeln!(
                 s,
-                "{zero} of {} specialized request(s) had 0 contexts: is push.context reached \
-                 with a constant PC in the requested function?",
+                "{zero} of {} specialized request(s) had 0 contexts (only constant arguments \
+                 were specialized): if they interpret bytecode, is push.context reached with a \
+                 constant PC?",
                 self.specialized()
             );
         }

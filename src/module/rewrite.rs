@@ -52,6 +52,10 @@ pub struct Plan {
     /// Re-encode every section even when nothing in it changes; used by
     /// tests to exercise the re-encoder on every input.
     pub rewrite_all: bool,
+    /// Keep the `.debug_*` (DWARF) custom sections even when function
+    /// bodies change or move (`--keep-dwarf`): their code offsets are then
+    /// stale.
+    pub keep_dwarf: bool,
 }
 
 impl Plan {
@@ -68,6 +72,17 @@ impl Plan {
 pub struct Layout {
     /// Output table-0 slot of each new function, in `Plan::new_funcs` order.
     pub new_func_slots: Vec<u32>,
+    /// The `.debug_*` sections left out because the code changed, with
+    /// their sizes in bytes.
+    pub dropped_dwarf: Vec<(String, usize)>,
+}
+
+/// DWARF sections address code by byte offset in the code section: once a
+/// body is re-encoded, or functions are appended (which can also move the
+/// section's own header), every offset after the first change is wrong
+/// for a debugger. Other custom sections carry no code offsets.
+fn is_dwarf(name: &str) -> bool {
+    name.starts_with(".debug_")
 }
 
 /// Table-0 slot the first new function will get (the table's current size).
@@ -147,6 +162,7 @@ struct Emitter<'a, 'p> {
     out: wasm_encoder::Module,
     /// Sections the input lacks but the output needs, by section id.
     missing: Vec<u8>,
+    dropped_dwarf: Vec<(String, usize)>,
 }
 
 impl<'a, 'p> Emitter<'a, 'p> {
@@ -205,6 +221,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
             has_memory32,
             out: wasm_encoder::Module::new(),
             missing,
+            dropped_dwarf: Vec::new(),
         })
     }
 
@@ -222,6 +239,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
             new_func_slots: (0..self.plan.new_funcs.len() as u32)
                 .map(|k| self.first_slot + k)
                 .collect(),
+            dropped_dwarf: std::mem::take(&mut self.dropped_dwarf),
         };
         Ok((self.out.finish(), layout))
     }
@@ -380,9 +398,11 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 self.append_data(&mut out);
                 self.out.section(&out);
             }
-            0 if reencode || !self.plan.new_funcs.is_empty() => {
+            0 if reencode || !self.stubs.is_empty() || !self.plan.new_funcs.is_empty() => {
                 let custom = wasmparser::CustomSectionReader::new(reader)?;
-                if custom.name() == "name" {
+                if is_dwarf(custom.name()) && !self.plan.keep_dwarf {
+                    self.dropped_dwarf.push((custom.name().to_string(), data.len()));
+                } else if custom.name() == "name" && (reencode || !self.plan.new_funcs.is_empty()) {
                     self.emit_name_section(custom)?;
                 } else {
                     self.raw(id, range);

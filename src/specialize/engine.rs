@@ -125,6 +125,9 @@ pub struct Engine<'a> {
     started: Instant,
     pub processed: usize,
     pub emitted: usize,
+    /// `specialize.value` calls reached: with the contexts, what makes a
+    /// request's answer more than a copy of the generic function.
+    pub specialized_values: usize,
 }
 
 type Env = HashMap<Value, AVal>;
@@ -202,6 +205,7 @@ impl<'a> Engine<'a> {
             cold_paths: BTreeMap::new(),
             started: Instant::now(),
             processed: 0,
+            specialized_values: 0,
             emitted: 0,
         };
         engine.keys.insert(key.clone(), entry);
@@ -529,6 +533,7 @@ impl<'a> Engine<'a> {
                 Ok(None)
             }
             SpecializeValue => {
+                self.specialized_values += 1;
                 let lo = constant(args[1], "the lower bound of specialize.value", self, *ctx)? as u32;
                 let hi = constant(args[2], "the upper bound of specialize.value", self, *ctx)? as u32;
                 match args[0] {

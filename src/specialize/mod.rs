@@ -192,6 +192,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
         return Err(fail(why, Some(&engine.s), at));
     }
     stats.contexts = engine.ctxs.len();
+    let no_context = stats.contexts == 0 && engine.specialized_values == 0;
     stats.cold_paths = engine.cold_paths();
     let origins = cx.want_explain.then(|| engine.origin_pcs());
     finalize::finalize(&mut engine);
@@ -204,6 +205,17 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     cleaned.map_err(|e| fail(e, Some(&body), None))?;
     waffle::passes::resolve_aliases::run(&mut body);
     ir::verify(&body).map_err(|e| fail(e, Some(&body), None))?;
+    // An answer must specialize something: a wrapper whose interpreter
+    // body was not inlined reaches no context, and would run generic code
+    // (trapping, if that body uses read.reg) under a specialized name.
+    if no_context {
+        let has_constants = !request.globals.is_empty()
+            || request.args.iter().any(|a| !matches!(a, ArgSpec::Runtime));
+        let reach = cx.trap_reach;
+        if let Some(why) = reach.and_then(|r| r.no_context(&body, &r.name(request.func), has_constants)) {
+            return Err(fail(why, Some(&body), None));
+        }
+    }
     if let Some(why) = cx.trap_reach.and_then(|reach| reach.trapping_call(&body, cx.intrinsics)) {
         return Err(fail(why, Some(&body), None));
     }

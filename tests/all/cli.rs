@@ -288,7 +288,7 @@ fn explain_shows_what_remains_per_pc() {
 }
 
 #[test]
-fn explain_on_the_seed_example_and_stats_flag_zero_contexts() {
+fn explain_on_the_seed_example_stats_flag_zero_contexts_strict_refuses_empty() {
     // The seed shape (filetest): rows for the bytecode PCs, totals equal to
     // the specialized function's instruction count.
     let dir = scratch("explain-seed");
@@ -303,13 +303,21 @@ fn explain_on_the_seed_example_and_stats_flag_zero_contexts() {
     assert_eq!(total[0], insts_out(&stderr(&out)), "{text}");
     assert!(!stderr(&out).contains("0 contexts"), "{}", stderr(&out));
 
-    // A request that reaches no context intrinsic is flagged in --stats.
+    // A request answered without reaching a context intrinsic (only its
+    // constants were specialized) is flagged in --stats.
     let input = filetest("engine/specialize_value.wat");
     let out = pweval(&["-i", input.to_str().unwrap(), "-o", o.to_str().unwrap(), "--stats"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("0 contexts (no context intrinsic was reached: no bytecode was specialized)"), "{err}");
+    assert!(err.contains("0 contexts (no context: only constant arguments were specialized)"), "{err}");
     assert!(err.contains("1 of 1 specialized request(s) had 0 contexts"), "{err}");
+
+    // One that specializes nothing is refused, and --strict fails on it.
+    let input = filetest("engine/no_context.wat");
+    let out = pweval(&["-i", input.to_str().unwrap(), "-o", o.to_str().unwrap(), "--strict"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("the interpreter body 'interp' is called, not inlined"), "{err}");
 }
 
 #[test]

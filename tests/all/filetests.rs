@@ -11,7 +11,7 @@
 //!   (not) contain TEXT;
 //! - `;; expect: identical`: the output must be byte-identical to the input;
 //! - `;; expect: error TEXT`: pweval must refuse with a message containing TEXT;
-//! - `;; flags: --strict --max-blocks N`: options for the run.
+//! - `;; flags: --strict --keep-dwarf --max-blocks N`: options for the run.
 //!
 //! After the runs, exported globals and memories must match. Each case also
 //! runs with every section re-encoded (`rewrite_all`), which must not change
@@ -33,11 +33,12 @@ struct Case {
     identical: bool,
     error: Option<String>,
     strict: bool,
+    keep_dwarf: bool,
 }
 
 fn parse_case(text: &str) -> Result<Case, String> {
     let mut case =
-        Case { runs: vec![], output_runs: vec![], checks: vec![], max_blocks: None, identical: false, error: None, strict: false };
+        Case { runs: vec![], output_runs: vec![], checks: vec![], max_blocks: None, identical: false, error: None, strict: false, keep_dwarf: false };
     let mut scope: Option<String> = None;
     for line in text.lines() {
         let Some(directive) = line.trim().strip_prefix(";;") else { continue };
@@ -81,6 +82,7 @@ fn parse_case(text: &str) -> Result<Case, String> {
             while let Some(flag) = flags.next() {
                 match flag {
                     "--strict" => case.strict = true,
+                    "--keep-dwarf" => case.keep_dwarf = true,
                     "--max-blocks" => {
                         let n = flags.next().and_then(|n| n.parse().ok());
                         case.max_blocks = Some(n.ok_or("--max-blocks needs a number")?);
@@ -110,7 +112,7 @@ fn run_case(path: &Path) -> Result<(), String> {
     let engine = engine();
     for rewrite_all in [false, true] {
         let mut options =
-            pweval::Options { strict: case.strict, rewrite_all, ..pweval::Options::default() };
+            pweval::Options { strict: case.strict, keep_dwarf: case.keep_dwarf, rewrite_all, ..pweval::Options::default() };
         if let Some(n) = case.max_blocks {
             options.limits.max_blocks = n;
         }

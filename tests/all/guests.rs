@@ -179,3 +179,37 @@ fn output_is_the_same_for_any_number_of_threads() {
         assert!(with(jobs).wasm == one.wasm, "output differs with {jobs} threads");
     }
 }
+
+/// A computed-goto interpreter in weval.h's wrapper pattern (the body
+/// cannot be inlined): the request on the wrapper is refused, naming the
+/// body, and never traps; filed on the body, it is specialized. Both print
+/// what the generic build prints.
+#[test]
+fn computed_goto_wrapper_refused_body_specialized() {
+    for (name, specialized) in [("threaded_wrapper.wasm", false), ("threaded_body.wasm", true)] {
+        let input = guest(name);
+        let out = pweval::process(&input, &wizen_options()).expect("pweval -w");
+        let generic = pweval::process(&input, &pweval::Options { generic_only: true, ..wizen_options() })
+            .expect("pweval -w --generic-only");
+        let lines: Vec<String> = out.report.diagnostics.iter().map(|d| d.to_string()).collect();
+        if specialized {
+            assert_eq!(out.report.specialized(), 1, "{name}: {lines:?}");
+            assert!(lines.is_empty(), "{name}: {lines:?}");
+        } else {
+            assert_eq!(out.report.specialized(), 0, "{name}");
+            assert!(
+                lines.iter().any(|l| l.contains(
+                    "'run_spec' was specialized but reaches no context: the interpreter body 'interp' \
+                     is called, not inlined"
+                )),
+                "{name}: {lines:?}"
+            );
+        }
+        let s = run_captured(&out.wasm);
+        let g = run_captured(&generic.wasm);
+        assert_eq!(s.trap, None, "{name}");
+        assert_eq!(String::from_utf8_lossy(&g.stdout), "6 13 13 \n", "{name}");
+        assert_eq!((s.exit_code, &s.stdout), (g.exit_code, &g.stdout), "{name}");
+        assert_eq!(s.probes, vec![Some(i32::from(specialized))], "{name}");
+    }
+}

@@ -1,6 +1,8 @@
 ;; A well-formed request (constant memory buffer + constant length) is
 ;; answered: a clone bound to the constants is appended, placed in the table,
 ;; its index written to the result slot; the list is unlinked and the flag set.
+;; (The context makes it an answer: a request that reaches none is refused,
+;; see engine/no_context.wat.)
 ;; check: (func $sum_bytes.pweval.7
 ;; check-not: (import "weval"
 ;; run: main() == 15
@@ -10,6 +12,8 @@
 ;; run-output: table_size() == 3
 (module
   (import "weval" "trace.line" (func $trace (param i32)))
+  (import "weval" "push.context" (func $push (param i32)))
+  (import "weval" "pop.context" (func $pop))
   (type $sum_t (func (param i32 i32) (result i64)))
   (memory (export "memory") 1)
   (table 2 funcref)
@@ -28,6 +32,7 @@
   (func $sum_bytes (param $p i32) (param $n i32) (result i64)
     (local $acc i64)
     (call $trace (i32.const 1))
+    (call $push (i32.const 0))
     (block $done
       (loop $next
         (br_if $done (i32.eqz (local.get $n)))
@@ -35,6 +40,7 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $next)))
+    (call $pop)
     (local.get $acc))
   (func (export "main") (result i64)
     (if (result i64) (i32.load (i32.const 0x400))

@@ -7,6 +7,7 @@
   (import "weval" "read.reg" (func $read_reg (param i64) (result i64)))
   (import "weval" "write.reg" (func $write_reg (param i64 i64)))
   (import "weval" "read.specialization.global" (func $global (param i32) (result i64)))
+  (import "weval" "push.context" (func $push (param i32)))
   (type $count_t (func (param i32) (result i64)))
   (memory (export "memory") 1)
   (table 2 funcref)
@@ -22,6 +23,7 @@
   ;; sum of 0..n-1 in register 1, plus global 0
   (func $count (param $n i32) (result i64)
     (local $i i32)
+    (call $push (i32.const 0))
     (call $write_reg (i64.const 1) (i64.const 0))
     (block $done
       (loop $next
