@@ -124,7 +124,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     if let Some(wizen) = &options.wizen {
         bytes = snapshot::wizen(&bytes, wizen)?;
     }
-    let mut report = Report::default();
+    let mut report = Report { readonly_ranges: readonly_ranges.clone(), ..Report::default() };
     if options.snapshot_only {
         // Carry the ranges into the snapshot, for the run that specializes it.
         if options.wizen.is_some() && options.readonly_data == readonly::ReadonlyData::Named {

@@ -56,6 +56,8 @@ pub struct Report {
     pub snapshot_only: bool,
     /// DWARF sections dropped because the code changed: (name, bytes).
     pub dropped_dwarf: Vec<(String, usize)>,
+    /// The memory treated as the guest's read-only data.
+    pub readonly_ranges: Vec<std::ops::Range<u32>>,
 }
 
 impl Report {
@@ -114,6 +116,16 @@ impl Report {
                 );
             }
             let _ = writeln!(s, ", {} bytes, {:.3} ms", r.output_bytes, r.micros as f64 / 1000.0);
+        }
+        if self.readonly_ranges.is_empty() {
+            let _ = writeln!(s, "read-only data: none (loads outside request memory stay loads)");
+        } else {
+            let ranges: Vec<String> = self
+                .readonly_ranges
+                .iter()
+                .map(|r| format!("{:#x}..{:#x} ({} bytes)", r.start, r.end, r.end.saturating_sub(r.start)))
+                .collect();
+            let _ = writeln!(s, "read-only data: {}", ranges.join(", "));
         }
         let zero = self.requests.iter().filter(|r| r.zero_contexts()).count();
         if zero > 0 {
