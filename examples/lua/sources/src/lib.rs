@@ -1,0 +1,1 @@
+//! Nothing to build: this crate only names the lua-src dependency.

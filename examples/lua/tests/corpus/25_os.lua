@@ -1,0 +1,26 @@
+-- deterministic parts of the os library.
+-- os.time(table) interprets the table in the local time zone, so only
+-- differences and round trips (which do not depend on the zone) are printed.
+local t1 = os.time({year = 2020, month = 1, day = 1, hour = 12})
+local t2 = os.time({year = 2020, month = 1, day = 2, hour = 12})
+local t3 = os.time({year = 2020, month = 1, day = 1, hour = 12, min = 30, sec = 15})
+print(math.type(t1), t2 - t1, t3 - t1, os.difftime(t2, t1))
+local d = os.date("*t", t1)
+print(d.year, d.month, d.day, d.hour, d.min, d.sec, d.wday, d.yday)
+-- normalisation of out-of-range fields
+local n = os.date("*t", os.time({year = 2020, month = 13, day = 32, hour = 12}))
+print(n.year, n.month, n.day, n.hour)
+local leap = os.date("*t", os.time({year = 2024, month = 2, day = 29, hour = 12}))
+print(leap.month, leap.day, leap.yday, leap.wday)
+local nonleap = os.date("*t", os.time({year = 2023, month = 2, day = 29, hour = 12}))
+print(nonleap.month, nonleap.day)
+print(os.date("%Y-%m-%d %H:%M:%S", t3))
+print(os.date("!%Y-%m-%d", 0))
+print(os.date("!%Y-%m-%d %H:%M:%S", 86399), os.date("!%Y-%m-%d %H:%M:%S", 1e9))
+print(os.date("!%j %A %B %a %b %p %y %%", 1700000000))
+local u = os.date("!*t", 951782400)
+print(u.year, u.month, u.day, u.hour, u.wday, u.yday, u.isdst)
+print(os.getenv("PWEVAL_SURELY_UNDEFINED_VARIABLE_12345"))
+print(type(os.clock()), type(os.time()), math.type(os.time()))
+print(pcall(os.time, {year = 2020}))
+print(pcall(os.date, "%Ez", 0))
