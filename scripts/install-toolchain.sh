@@ -2,7 +2,8 @@
 # Make sure clang can build C and C++ for wasm32-wasi (Debian 12 packages),
 # and that clang-19 and clang-22 can build C for it too (the shape corpus,
 # tests/shapes, and the header test build with all three). Only clang 14 gets
-# libc++ for wasm32: libc++-19/22 would conflict with libc++-14.
+# libc++ for wasm32: libc++-19/22 would conflict with libc++-14. Also
+# Debian's lua5.4, the native reference of the Lua guest (examples/lua).
 # Idempotent: installs nothing when the probe programs already compile and link.
 # Prints one line saying what it did; exits non-zero with a reason otherwise.
 set -euo pipefail
@@ -10,7 +11,8 @@ set -euo pipefail
 packages=(clang lld wasi-libc libclang-rt-14-dev-wasm32
           libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
           clang-19 libclang-rt-19-dev-wasm32
-          clang-22 libclang-rt-22-dev-wasm32)
+          clang-22 libclang-rt-22-dev-wasm32
+          lua5.4)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -23,7 +25,7 @@ probe() {
   command -v clang >/dev/null 2>&1 && command -v clang++ >/dev/null 2>&1 &&
     clang --target=wasm32-wasi -O2 -o "$work/p_c.wasm" "$work/p.c" >>"$work/probe.log" 2>&1 &&
     clang++ --target=wasm32-wasi -O2 -o "$work/p_cpp.wasm" "$work/p.cpp" >>"$work/probe.log" 2>&1 &&
-    probe_c 19 && probe_c 22
+    probe_c 19 && probe_c 22 && command -v lua5.4 >/dev/null 2>&1
 }
 
 # clang-N links C for wasm32 with the flags tests/shapes/build.sh uses:
@@ -55,7 +57,7 @@ versions() {
 }
 
 if probe; then
-  echo "install-toolchain: wasm32-wasi toolchain already present ($(versions); C++ with clang 14); nothing to do"
+  echo "install-toolchain: wasm32-wasi toolchain already present ($(versions); C++ with clang 14; lua5.4); nothing to do"
   exit 0
 fi
 

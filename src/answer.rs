@@ -49,6 +49,7 @@ pub fn answer_all(
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<Answer>>> = Mutex::new((0..total).map(|_| None).collect());
+    let prepared = specialize::PreparedFunctions::default();
     let work = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(request) = requests.get(i) else { break };
@@ -63,6 +64,7 @@ pub fn answer_all(
                     want_explain: settings.want_explain,
                     trap_reach: settings.trap_reach,
                     readonly: settings.readonly,
+                    prepared: &prepared,
                 };
                 // A panic anywhere in one request's pipeline is that
                 // request's fallback, never the run's end.

@@ -37,14 +37,24 @@ pub struct RunResult {
 /// Compile and run `wasm` (a binary module, or a `.cwasm` precompiled by
 /// the same engine configuration when `precompiled` is set).
 pub fn run(engine: &Engine, wasm: &[u8], precompiled: bool, options: &RunOptions) -> Result<RunResult> {
-    let module = if precompiled {
+    run_module(engine, &compile(engine, wasm, precompiled)?, options)
+}
+
+/// Compile `wasm` (or load a `.cwasm` when `precompiled`) once, for
+/// [`run_module`] to instantiate as often as needed.
+pub fn compile(engine: &Engine, wasm: &[u8], precompiled: bool) -> Result<Module> {
+    if precompiled {
         // SAFETY: wasmtime checks the artifact's header and engine
         // compatibility; the artifact was written by `compile` below.
         unsafe { Module::deserialize(engine, wasm) }
     } else {
         Module::new(engine, wasm)
     }
-    .map_err(|e| Error::Other(format!("cannot compile the module: {e:#}")))?;
+    .map_err(|e| Error::Other(format!("cannot compile the module: {e:#}")))
+}
+
+/// Run a compiled module's `_start` in a fresh instance.
+pub fn run_module(engine: &Engine, module: &Module, options: &RunOptions) -> Result<RunResult> {
     let stdout = MemoryOutputPipe::new(usize::MAX);
     let stderr = MemoryOutputPipe::new(usize::MAX);
     let mut wasi = WasiCtxBuilder::new();
@@ -66,7 +76,7 @@ pub fn run(engine: &Engine, wasm: &[u8], precompiled: bool, options: &RunOptions
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |ctx| ctx)
         .map_err(|e| Error::Other(format!("cannot set up WASI: {e:#}")))?;
     let instance = linker
-        .instantiate(&mut store, &module)
+        .instantiate(&mut store, module)
         .map_err(|e| Error::Other(format!("cannot instantiate the module: {e:#}")))?;
     let mut result = RunResult::default();
     let start = instance

@@ -19,7 +19,7 @@
 # first build compiles Lua.
 #
 # Needs clang-22 with Debian's wasm32 wasi-libc and runtime
-# (scripts/install-toolchain.sh), cargo, python3, and pweval (built with
+# (scripts/install-toolchain.sh), cargo, git (to apply the patch), and pweval (built with
 # cargo when $PWEVAL is not set and target/release/pweval is missing).
 set -euo pipefail
 
@@ -60,12 +60,9 @@ meta() {
   cargo metadata --format-version 1 --locked "$@" \
     --manifest-path "$here/sources/Cargo.toml" 2>/dev/null
 }
-lua_src=$( (meta --offline || meta) | python3 -c '
-import json, os, sys
-for p in json.load(sys.stdin)["packages"]:
-    if p["name"] == "lua-src":
-        print(os.path.join(os.path.dirname(p["manifest_path"]), "lua-5.4.9"))
-') || true
+manifest=$( (meta --offline || meta) | grep -o '"manifest_path":"[^"]*/lua-src-[^"/]*/Cargo.toml"' |
+  head -n1 | sed -e 's/^"manifest_path":"//' -e 's/"$//') || true
+lua_src=${manifest%/Cargo.toml}/lua-5.4.9
 if [ -z "$lua_src" ] || [ ! -f "$lua_src/lvm.c" ]; then
   echo "build.sh: cannot find Lua's sources (cargo metadata on $here/sources failed)" >&2
   exit 1
@@ -90,32 +87,33 @@ key=$( { "$cc" --version | head -1; echo "${cflags[*]} ${ldflags[*]}";
 cache=$cache_root/$key
 input=$cache/lua-input.wasm
 if [ ! -f "$input" ]; then
-  rm -rf "$cache.tmp"
-  mkdir -p "$cache.tmp/src" "$cache.tmp/obj" "$cache.tmp/sysroot/include" "$cache.tmp/sysroot/lib"
-  cp "$lua_src"/*.c "$lua_src"/*.h "$cache.tmp/src/"
-  rm -f "$cache.tmp/src/lua.c" "$cache.tmp/src/luac.c" "$cache.tmp/src/onelua.c"
-  sed -i 's/defined(__wasi__)/0/g' "$cache.tmp"/src/*.c
-  (cd "$cache.tmp/src" && git apply --unidiff-zero "$here/pweval.patch")
-  cp "$here"/src/*.c "$here"/src/*.h "$cache.tmp/src/"
-  cp "$here"/src/sjlj/sjlj_rt.c "$cache.tmp/src/"
+  # Built in a private folder and renamed into place: concurrent builds
+  # (the tests run two) never see half a cache entry.
+  tmp=$cache.tmp.$$
+  rm -rf "$tmp"
+  mkdir -p "$tmp/src" "$tmp/obj" "$tmp/sysroot/include" "$tmp/sysroot/lib"
+  cp "$lua_src"/*.c "$lua_src"/*.h "$tmp/src/"
+  rm -f "$tmp/src/lua.c" "$tmp/src/luac.c" "$tmp/src/onelua.c"
+  sed -i 's/defined(__wasi__)/0/g' "$tmp"/src/*.c
+  (cd "$tmp/src" && git apply --unidiff-zero "$here/pweval.patch")
+  cp "$here"/src/*.c "$here"/src/*.h "$tmp/src/"
+  cp "$here"/src/sjlj/sjlj_rt.c "$tmp/src/"
   # clang 20+: wasm32-wasip1 with a sysroot whose wasip1 folders are
   # Debian's wasm32-wasi ones.
-  ln -s /usr/include/wasm32-wasi "$cache.tmp/sysroot/include/wasm32-wasip1"
-  ln -s /usr/lib/wasm32-wasi "$cache.tmp/sysroot/lib/wasm32-wasip1"
-  target=(--target=wasm32-wasip1 "--sysroot=$cache.tmp/sysroot")
-  incs=("-I$here/src/sjlj" "-I$cache.tmp/src" "-I$root/include")
+  ln -s /usr/include/wasm32-wasi "$tmp/sysroot/include/wasm32-wasip1"
+  ln -s /usr/lib/wasm32-wasi "$tmp/sysroot/lib/wasm32-wasip1"
+  target=(--target=wasm32-wasip1 "--sysroot=$tmp/sysroot")
+  incs=("-I$here/src/sjlj" "-I$tmp/src" "-I$root/include")
   pids=()
-  for c in "$cache.tmp"/src/*.c; do
+  for c in "$tmp"/src/*.c; do
     "$cc" "${target[@]}" "${cflags[@]}" "${incs[@]}" -c "$c" \
-      -o "$cache.tmp/obj/$(basename "$c" .c).o" &
+      -o "$tmp/obj/$(basename "$c" .c).o" &
     pids+=($!)
     if [ ${#pids[@]} -ge 2 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
   done
   for p in "${pids[@]}"; do wait "$p"; done
-  "$cc" "${target[@]}" -fuse-ld=lld "$cache.tmp"/obj/*.o "${ldflags[@]}" -o "$cache.tmp/lua-input.wasm"
-  rm -rf "$cache"
-  mv "$cache.tmp" "$cache"
-  # The sysroot links moved with the folder; they are absolute, so still valid.
+  "$cc" "${target[@]}" -fuse-ld=lld "$tmp"/obj/*.o "${ldflags[@]}" -o "$tmp/lua-input.wasm"
+  mv -T "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp"
 fi
 
 # ---- The scripts: MAIN.lua first, then the modules of its folder -------------

@@ -29,7 +29,7 @@ impl<'a> IrModule<'a> {
     /// Lift function `func` (input function index) into SSA.
     pub fn lift(&self, func: u32) -> Result<FunctionBody, String> {
         guard(|| self.module.clone_and_expand_body(Func::new(func as usize)))?
-            .map_err(|e| format!("cannot lift the function into the IR: {e}"))
+            .map_err(|e| unsupported_feature(&e.to_string()).unwrap_or_else(|| format!("cannot lift the function into the IR: {e}")))
     }
 }
 
@@ -41,6 +41,27 @@ pub fn without_custom_sections(info: &ModuleInfo<'_>) -> Vec<u8> {
         out.section(&wasm_encoder::RawSection { id: section.id, data: &info.bytes[section.contents.clone()] });
     }
     out.finish()
+}
+
+/// A one-line reason for the Wasm features the IR cannot represent, from
+/// waffle's "Unsupported operator: Name { ... }" (which prints the whole
+/// operator), naming what the guest can do instead.
+fn unsupported_feature(error: &str) -> Option<String> {
+    let rest = error.split("Unsupported operator: ").nth(1)?;
+    let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let what = match name.as_str() {
+        "TryTable" | "Throw" | "ThrowRef" | "Try" | "Catch" | "CatchAll" | "Rethrow" | "Delegate" => {
+            "it uses Wasm exception handling, which pweval cannot specialize yet; keep try/catch \
+             (and setjmp) out of the requested function: exceptions that only pass through a \
+             specialized function are fine"
+        }
+        "ReturnCall" | "ReturnCallIndirect" | "ReturnCallRef" => {
+            "it makes Wasm tail calls (return_call), which pweval cannot specialize yet; build \
+             the requested function without -mtail-call or [[clang::musttail]]"
+        }
+        _ => return Some(format!("cannot lift the function into the IR: unsupported operator {name}")),
+    };
+    Some(format!("cannot lift the function into the IR: {what}"))
 }
 
 /// Run a call into waffle, turning a panic (a bug in the IR library on an

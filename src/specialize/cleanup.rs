@@ -118,20 +118,36 @@ pub fn merge_straight_lines(body: &mut FunctionBody) {
 
 /// Remove block parameters whose value is never used, except to be passed
 /// on to other dead parameters (loops pass values around in cycles).
+///
+/// Right after specialization every block carries a parameter for each
+/// generic value live there, so this runs over blocks x parameters: the
+/// bookkeeping is in dense vectors indexed by value and by parameter slot,
+/// not in hash maps.
 pub fn remove_dead_params(body: &mut FunctionBody) {
+    use waffle::entity::EntityRef;
     let blocks: Vec<Block> = body.blocks.iter().collect();
-    let mut param_of: HashMap<Value, (Block, usize)> = HashMap::new();
+    // Parameter slots: block b's parameter i is slot first_slot[b] + i.
+    let mut first_slot = vec![0usize; body.blocks.len()];
+    let mut slots = 0usize;
+    for &b in &blocks {
+        first_slot[b.index()] = slots;
+        slots += body.blocks[b].params.len();
+    }
+    let mut slot_of_value: Vec<Option<usize>> = vec![None; body.values.len()];
     for &b in &blocks {
         for (i, &(_, v)) in body.blocks[b].params.iter().enumerate() {
-            param_of.insert(v, (b, i));
+            slot_of_value[v.index()] = Some(first_slot[b.index()] + i);
         }
     }
     // Seeds: every use that is not an edge argument.
-    let mut live: HashSet<Value> = HashSet::new();
+    let mut live = vec![false; body.values.len()];
     let mut work: Vec<Value> = Vec::new();
-    let mark = |v: Value, live: &mut HashSet<Value>, work: &mut Vec<Value>| {
-        if live.insert(v) {
-            work.push(v);
+    let mark = |v: Value, live: &mut Vec<bool>, work: &mut Vec<Value>| {
+        if let Some(seen) = live.get_mut(v.index()) {
+            if !*seen {
+                *seen = true;
+                work.push(v);
+            }
         }
     };
     for &b in &blocks {
@@ -160,22 +176,26 @@ pub fn remove_dead_params(body: &mut FunctionBody) {
             _ => {}
         }
     }
-    // Incoming edges per (block, param index).
-    let mut incoming: HashMap<(Block, usize), Vec<Value>> = HashMap::new();
+    // Incoming edge arguments per parameter slot.
+    let mut incoming: Vec<Vec<Value>> = vec![Vec::new(); slots];
     for &b in &blocks {
         body.blocks[b].terminator.visit_targets(|t| {
+            let first = first_slot[t.block.index()];
             for (i, &a) in t.args.iter().enumerate() {
-                incoming.entry((t.block, i)).or_default().push(a);
+                if let Some(slot) = incoming.get_mut(first + i) {
+                    slot.push(a);
+                }
             }
         });
     }
     while let Some(v) = work.pop() {
-        if let Some(&(b, i)) = param_of.get(&v) {
-            for &a in incoming.get(&(b, i)).map(|v| v.as_slice()).unwrap_or(&[]) {
+        if let Some(slot) = slot_of_value[v.index()] {
+            for &a in &incoming[slot] {
                 mark(body.resolve_alias(a), &mut live, &mut work);
             }
         }
     }
+    let live = |v: &Value| live.get(v.index()).copied().unwrap_or(true);
     // Remove dead parameters (never the entry's: they are the signature).
     let mut removed: HashMap<Block, Vec<usize>> = HashMap::new();
     for &b in &blocks {
@@ -186,7 +206,7 @@ pub fn remove_dead_params(body: &mut FunctionBody) {
             .params
             .iter()
             .enumerate()
-            .filter(|(_, (_, v))| !live.contains(v))
+            .filter(|(_, (_, v))| !live(v))
             .map(|(i, _)| i)
             .collect();
         if dead.is_empty() {

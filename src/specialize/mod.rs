@@ -23,6 +23,8 @@ pub use fold::Buffer as ConstMemory;
 mod lowering;
 mod prepare;
 mod ranges;
+mod shared;
+pub use shared::PreparedFunctions;
 mod slots;
 mod state;
 mod util;
@@ -124,6 +126,8 @@ pub struct Context<'m, 'a> {
     pub readonly: &'m [ConstMemory],
     /// Which calls may reach an intrinsic that traps in generic code.
     pub trap_reach: Option<&'m crate::callgraph::TrapReach>,
+    /// Requested functions, lifted and prepared once for all requests.
+    pub prepared: &'m PreparedFunctions,
 }
 
 /// Specialize one request. An `Err` is the reason, worded for the user (and
@@ -131,8 +135,10 @@ pub struct Context<'m, 'a> {
 /// function.
 pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> Result<Specialized, Failure> {
     let started = Instant::now();
-    let mut generic = cx.ir.lift(request.func)?;
-    let generic_text = cx.want_ir_text.then(|| ir::dump(&generic));
+    let prepared = cx.prepared.get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text)?;
+    let generic = &prepared.body;
+    let pins = &prepared.pins;
+    let generic_text = prepared.lifted_text.clone();
     // A fallback keeps its IR for `--dump-ir` too: the partial specialized
     // function, if there is one, with the failing block marked.
     let fail = |why: String, partial: Option<&waffle::FunctionBody>, at: Option<waffle::Block>| Failure {
@@ -140,15 +146,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
         why,
     };
     let before = |why: String| fail(why, None, None);
-    let mut stats = Stats {
-        blocks_in: util::count_blocks(&generic),
-        insts_in: util::count_insts(&generic),
-        ..Stats::default()
-    };
-    let pins = ir::guard(|| prepare::prepare(&mut generic, cx.intrinsics)).map_err(&before)?;
-    if cfg!(debug_assertions) {
-        ir::verify(&generic).map_err(&before)?;
-    }
+    let mut stats = Stats { blocks_in: prepared.blocks, insts_in: prepared.insts, ..Stats::default() };
 
     let mut buffers = Vec::new();
     let mut entry = Vec::new();
@@ -169,8 +167,8 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     let entry_state: Vec<AVal> =
         entry.iter().map(|a| a.unwrap_or(AVal::Runtime(waffle::Value::invalid()))).collect();
     let mut engine = engine::Engine::new(
-        &generic,
-        &pins,
+        generic,
+        pins,
         cx.intrinsics,
         &globals,
         &buffers,

@@ -15,3 +15,5 @@ mod regvm_diff;
 mod stackvm;
 mod stackvm_diff;
 mod harness;
+mod lua;
+mod lua_gen;

@@ -1,0 +1,272 @@
+//! PUC-Rio Lua 5.4 under pweval (examples/lua): every program runs three
+//! ways, specialized (`lua.wasm`), generic (`lua-generic.wasm`, the same
+//! snapshot) and native (Debian's `lua5.4`), and all three must print the
+//! same bytes and exit the same way.
+//!
+//! - The corpus (examples/lua/tests/corpus/*.lua): each program is built on
+//!   its own with examples/lua/build.sh, as a user would, and compared with
+//!   its `.expected` stdout and `.status`; stderr (Lua's error messages and
+//!   tracebacks) must match between the two Wasm builds and native Lua.
+//!   Every prototype must be specialized (the build's summary says so).
+//! - Random programs (lua_gen.rs, `LUA_DIFF_PROGRAMS`, default 1,000): they
+//!   share snapshots, a few hundred modules each, run one per instance by a
+//!   driver that `require`s the program named on its command line.
+//!
+//! Building the Lua interpreter itself happens once and is cached by
+//! build.sh (target/lua-guest).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use pweval::runner::{self, RunOptions};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lua").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// What one build printed and wrote.
+struct Built {
+    specialized: PathBuf,
+    generic: PathBuf,
+    /// pweval's summary of the specializing run.
+    summary: String,
+}
+
+/// examples/lua/build.sh MAIN OUT, with this test's pweval binary.
+fn build(main: &Path, out: &Path) -> Built {
+    let output = Command::new("bash")
+        .arg(root().join("examples/lua/build.sh"))
+        .arg(main)
+        .arg(out)
+        .env("PWEVAL", env!("CARGO_BIN_EXE_pweval"))
+        .output()
+        .expect("run examples/lua/build.sh");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "build.sh {} failed:\n{stderr}", main.display());
+    let summary = stderr
+        .lines()
+        .filter(|l| l.starts_with("pweval: ") && !l.contains("--generic-only") && !l.contains("snapshot"))
+        .filter(|l| l.contains("request(s) specialized"))
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning") || l.starts_with("note")).collect();
+    assert!(warnings.is_empty(), "{}: a request fell back or took a cold path:\n{}", main.display(), warnings.join("\n"));
+    Built { specialized: out.join("lua.wasm"), generic: out.join("lua-generic.wasm"), summary }
+}
+
+/// "pweval: N of M request(s) specialized, S skipped": (N, M, S).
+fn request_counts(summary: &str) -> (usize, usize, usize) {
+    let numbers: Vec<usize> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match numbers[..] {
+        [n, m, s, ..] => (n, m, s),
+        _ => panic!("no request counts in {summary:?}"),
+    }
+}
+
+struct Run {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    status: i32,
+}
+
+/// Run a Lua module's `_start` with `args`, the folder `cwd` preopened as
+/// "." (the corpus reads files relative to it).
+fn run_wasm(engine: &wasmtime::Engine, module: &wasmtime::Module, args: &[&str], cwd: &Path) -> Run {
+    let options = RunOptions {
+        args: args.iter().map(|a| a.to_string()).collect(),
+        dirs: vec![(cwd.to_path_buf(), ".".to_string())],
+        capture: true,
+        ..Default::default()
+    };
+    let r = runner::run_module(engine, module, &options).expect("run");
+    assert_eq!(r.trap, None, "the Lua guest trapped");
+    Run { stdout: r.stdout, stderr: r.stderr, status: r.exit_code }
+}
+
+/// `lua5.4 SCRIPT ARGS` in `dir`, or `None` when it is not installed.
+fn run_native(dir: &Path, script: &str, args: &[&str]) -> Option<Run> {
+    let out = Command::new("lua5.4").arg(script).args(args).current_dir(dir).output().ok()?;
+    Some(Run { stdout: out.stdout, stderr: out.stderr, status: out.status.code().unwrap_or(-1) })
+}
+
+fn native_required() -> bool {
+    // CI installs lua5.4 (scripts/install-toolchain.sh); a developer
+    // machine without it still checks the Wasm builds against the
+    // recorded outputs.
+    std::env::var_os("CI").is_some()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn corpus_specialized_generic_and_native_agree() {
+    let corpus = root().join("examples/lua/tests/corpus");
+    let mut programs: Vec<String> = std::fs::read_dir(&corpus)
+        .expect("corpus")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".lua"))
+        .collect();
+    programs.sort();
+    assert!(programs.len() >= 25, "the corpus has {} programs", programs.len());
+    let engine = wasmtime::Engine::default();
+    let failures = Mutex::new(Vec::new());
+    let next = Mutex::new(programs.iter());
+    let check = |name: &str| -> Result<(), String> {
+        let stem = name.trim_end_matches(".lua");
+        let dir = scratch(&format!("corpus/{stem}"));
+        std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+        std::fs::copy(corpus.join(name), dir.join("src").join(name)).map_err(|e| e.to_string())?;
+        let built = build(&dir.join("src").join(name), &dir.join("out"));
+        let (n, m, skipped) = request_counts(&built.summary);
+        if n != m || skipped != 0 || n == 0 {
+            return Err(format!("not every prototype was specialized: {}", built.summary));
+        }
+        let expected = std::fs::read(corpus.join(format!("{stem}.expected"))).map_err(|e| e.to_string())?;
+        let status: i32 = std::fs::read_to_string(corpus.join(format!("{stem}.status")))
+            .map_err(|e| e.to_string())?
+            .trim()
+            .parse()
+            .map_err(|e| format!("{stem}.status: {e}"))?;
+        let compile = |p: &Path| runner::compile(&engine, &std::fs::read(p).expect("module"), false).expect("compile");
+        let s = run_wasm(&engine, &compile(&built.specialized), &[], &corpus);
+        let g = run_wasm(&engine, &compile(&built.generic), &[], &corpus);
+        let mut why = Vec::new();
+        if g.stdout != expected || g.status != status {
+            why.push(format!("generic: status {} (expected {status}), stdout:\n{}", g.status, text(&g.stdout)));
+        }
+        if s.stdout != g.stdout || s.status != g.status {
+            why.push(format!("specialized differs from generic: status {}, stdout:\n{}", s.status, text(&s.stdout)));
+        }
+        if s.stderr != g.stderr {
+            why.push(format!("stderr differs:\nspecialized: {}\ngeneric: {}", text(&s.stderr), text(&g.stderr)));
+        }
+        match run_native(&corpus, name, &[]) {
+            Some(native) => {
+                if native.stdout != expected || native.status != status {
+                    why.push(format!("native lua5.4 no longer prints {stem}.expected:\n{}", text(&native.stdout)));
+                }
+                if native.stderr != g.stderr {
+                    why.push(format!("stderr differs from native:\nnative: {}\nwasm: {}", text(&native.stderr), text(&g.stderr)));
+                }
+            }
+            None if native_required() => why.push("lua5.4 is not installed".into()),
+            None => {}
+        }
+        if why.is_empty() { Ok(()) } else { Err(why.join("\n")) }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| loop {
+                let Some(name) = next.lock().map(|mut it| it.next().cloned()).unwrap_or(None) else { break };
+                if let Err(why) = check(&name) {
+                    failures.lock().expect("failures").push(format!("{name}: {why}"));
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().expect("failures");
+    assert!(failures.is_empty(), "{} of {} corpus programs failed:\n{}", failures.len(), programs.len(), failures.join("\n\n"));
+}
+
+/// Programs per shared snapshot: their modules are specialized together.
+const BATCH: usize = 250;
+
+#[test]
+fn random_programs_specialized_generic_and_native_agree() {
+    let count: usize = std::env::var("LUA_DIFF_PROGRAMS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let first_seed: u64 = std::env::var("LUA_DIFF_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed_0000);
+    let engine = wasmtime::Engine::default();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (batch, start) in (0..count).step_by(BATCH).enumerate() {
+        let dir = scratch(&format!("random/{batch}"));
+        let src = dir.join("src");
+        std::fs::create_dir_all(&src).expect("src");
+        // The driver runs the program named on the command line; native
+        // Lua runs each program file directly.
+        std::fs::write(src.join("driver.lua"), "local name = ...\nrequire(name)\n").expect("driver");
+        let seeds: Vec<u64> = (start..count.min(start + BATCH)).map(|i| first_seed + i as u64).collect();
+        for &seed in &seeds {
+            std::fs::write(src.join(format!("gen_{seed}.lua")), crate::lua_gen::program(seed)).expect("program");
+        }
+        let built = build(&src.join("driver.lua"), &dir.join("out"));
+        let (n, m, skipped) = request_counts(&built.summary);
+        assert!(n == m && skipped == 0 && n > seeds.len(), "batch {batch}: {}", built.summary);
+        let compile = |p: &Path| runner::compile(&engine, &std::fs::read(p).expect("module"), false).expect("compile");
+        let specialized = compile(&built.specialized);
+        let generic = compile(&built.generic);
+        for &seed in &seeds {
+            let name = format!("gen_{seed}");
+            let s = run_wasm(&engine, &specialized, &[&name], &src);
+            let g = run_wasm(&engine, &generic, &[&name], &src);
+            let native = run_native(&src, &format!("{name}.lua"), &[]);
+            let mut why = Vec::new();
+            if g.status != 0 || !g.stderr.is_empty() {
+                why.push(format!("generic: status {}, stderr {}", g.status, text(&g.stderr)));
+            }
+            if (&s.stdout, &s.stderr, s.status) != (&g.stdout, &g.stderr, g.status) {
+                why.push(format!("specialized differs from generic (status {}, stderr {})", s.status, text(&s.stderr)));
+            }
+            match native {
+                Some(native) if native.stdout != g.stdout || native.status != g.status => {
+                    why.push(format!("native lua5.4 differs (status {})", native.status))
+                }
+                None if native_required() => why.push("lua5.4 is not installed".into()),
+                _ => {}
+            }
+            if !why.is_empty() {
+                failures.push(format!("seed {seed} ({}): {}", src.join(format!("{name}.lua")).display(), why.join("; ")));
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, count);
+    assert!(failures.is_empty(), "{} of {count} random Lua programs failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// What WASI cannot do fails with Lua's normal failure values (as a C
+/// library without the feature makes Lua fail), the same in both builds;
+/// nothing traps. Also `arg`, `...` and code loaded at run time.
+#[test]
+fn what_wasi_cannot_do_fails_like_lua() {
+    let dir = scratch("wasi");
+    std::fs::create_dir_all(dir.join("src")).expect("src");
+    let script = "print(os.execute())\n\
+                  print(os.execute('ls'))\n\
+                  print(pcall(io.popen, 'ls'))\n\
+                  print(pcall(os.tmpname))\n\
+                  print(io.tmpfile())\n\
+                  print(arg[0], arg[-1], #arg, ...)\n\
+                  print(load('return 1 + 2')())\n";
+    std::fs::write(dir.join("src/wasi.lua"), script).expect("script");
+    let built = build(&dir.join("src/wasi.lua"), &dir.join("out"));
+    let engine = wasmtime::Engine::default();
+    let expected = "false\n\
+                    nil\texit\t-1\n\
+                    false\t'popen' not supported\n\
+                    false\tunable to generate a unique filename\n\
+                    nil\tNot supported\t58\n\
+                    wasi.lua\tlua5.4\t2\ta\tb\n\
+                    3\n";
+    for wasm in [&built.specialized, &built.generic] {
+        let module = runner::compile(&engine, &std::fs::read(wasm).expect("module"), false).expect("compile");
+        let run = run_wasm(&engine, &module, &["a", "b"], &dir);
+        assert_eq!((text(&run.stdout).as_str(), run.status), (expected, 0), "{}", wasm.display());
+    }
+}
