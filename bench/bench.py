@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import lua_suite
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "bench" / "build"
 PWEVAL = ROOT / "target" / "debug" / "pweval"
@@ -37,6 +39,16 @@ def timed(cmd, expect=None):
     if expect is not None and out.stdout != expect:
         sys.exit(f"bench: {' '.join(map(str, cmd))} printed {out.stdout!r}, expected {expect!r}")
     return elapsed
+
+
+def interleaved(variants, rounds, expect):
+    """Each variant timed `rounds` times in the order A B C A B C ..., so that
+    machine noise hits all of them alike; every run's output is checked."""
+    times = {k: [] for k in variants}
+    for _ in range(rounds):
+        for k, cmd in variants.items():
+            times[k].append(timed(cmd, expect))
+    return times
 
 
 WEVAL_MISSING = ("weval not found (not on PATH, WEVAL unset), so its rows are skipped: install it with "
@@ -268,11 +280,7 @@ def suite(args):
                 notes.append(f"weval on the stack VM snapshots: `{failure_line(r.stderr)}`")
         expect = subprocess.run([str(c) for c in v["native (clang -O2)"]], capture_output=True,
                                 text=True).stdout
-        times = {k: [] for k in v}
-        for _ in range(args.rounds):
-            for k, cmd in v.items():
-                times[k].append(timed(cmd, expect))
-        results[name] = times
+        results[name] = interleaved(v, args.rounds, expect)
         print(f"bench: stack VM {name} done", file=sys.stderr)
     return results, notes
 
@@ -416,13 +424,24 @@ def main():
     p.add_argument("--chart-only")
     p.add_argument("--quick", action="store_true", help="smaller workloads, 3 rounds")
     p.add_argument("--no-suite", action="store_true", help="only the seed example")
+    p.add_argument("--no-lua", action="store_true", help="skip the Lua suite")
+    p.add_argument("--lua-only", action="store_true", help="only the Lua suite (writes bench/lua-results.md)")
+    p.add_argument("--lua-rounds", type=int, default=3, help="interleaved rounds of the Lua suite")
     args = p.parse_args()
     if args.chart_only:
         chart(json.loads((ROOT / "bench" / "results.json").read_text()), args.chart_only)
         return
     if args.quick:
         args.rounds = min(args.rounds, 3)
+        args.lua_rounds = min(args.lua_rounds, 2)
         args.loop_count = min(args.loop_count, 20_000_000)
+    BUILD.mkdir(parents=True, exist_ok=True)
+    if args.lua_only:
+        lua_times, lua_costs = lua_suite.run(args, PWEVAL, BUILD, interleaved, tool_cost)
+        text = "## Lua suite\n\n" + lua_suite.table(lua_times, lua_costs, args)
+        (ROOT / "bench" / "lua-results.md").write_text(text)
+        print(text)
+        return
     if not weval_bin():
         print(f"bench: {WEVAL_MISSING}", file=sys.stderr)
     variants, floor, snaps, notes = build(args)
@@ -434,6 +453,9 @@ def main():
     if not args.no_suite:
         results, suite_notes = suite(args)
         text += "\n## Stack VM suite\n\n" + suite_table(results, suite_notes, args)
+    if not args.no_lua:
+        lua_times, lua_costs = lua_suite.run(args, PWEVAL, BUILD, interleaved, tool_cost)
+        text += "\n## Lua suite\n\n" + lua_suite.table(lua_times, lua_costs, args)
     # Raw times (seconds), so the chart can be redrawn without re-running.
     (ROOT / "bench" / "results.json").write_text(json.dumps({"seed": times, "suite": results}, indent=1))
     (ROOT / "bench" / "results.md").write_text(text)

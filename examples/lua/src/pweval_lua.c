@@ -19,9 +19,11 @@
 
 int pweval_spec_depth;
 
-int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, int spec);
+int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
+                      int spec);
 
-typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code, int spec);
+typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
+                              const TValue *kconst, int spec);
 
 /* Run the Lua frame `ci` until a fresh frame returns. A frame at the start
  * of its prototype's code runs in the prototype's specialized body; a frame
@@ -34,10 +36,10 @@ void luaV_execute(lua_State *L, CallInfo *ci) {
     if (p->pweval_spec != NULL && ci->u.l.savedpc == p->code &&
         pweval_spec_depth < PWEVAL_MAX_SPEC_DEPTH) {
       pweval_spec_depth++;
-      again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, 1);
+      again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k, 1);
       pweval_spec_depth--;
     } else {
-      again = luaV_execute_body(L, ci, NULL, 0);
+      again = luaV_execute_body(L, ci, NULL, NULL, 0);
     }
     if (!again) return;
     ci = L->ci;
@@ -45,8 +47,8 @@ void luaV_execute(lua_State *L, CallInfo *ci) {
 }
 
 /* File one request for `p` and every prototype nested in it: the body
- * specialized on the prototype's code (constant memory) with spec = 1; L and
- * ci stay runtime arguments. The answer goes to p->pweval_spec. Returns the
+ * specialized on the prototype's code and constants (constant memory) with
+ * spec = 1; L and ci stay runtime arguments. The answer goes to p->pweval_spec. Returns the
  * number of requests filed, or -1 when out of memory. */
 static int request_proto(Proto *p, uint32_t *next_id) {
   int filed = 1;
@@ -55,6 +57,10 @@ static int request_proto(Proto *p, uint32_t *next_id) {
   pweval_arg_runtime(req);
   pweval_arg_runtime(req);
   pweval_arg_memory(req, p->code, (uint32_t)p->sizecode * (uint32_t)sizeof(Instruction));
+  if (p->sizek > 0)
+    pweval_arg_memory(req, p->k, (uint32_t)p->sizek * (uint32_t)sizeof(TValue));
+  else
+    pweval_arg_runtime(req); /* no constants: never read */
   pweval_arg_i32(req, 1);
   if (!pweval_req_submit(req)) return -1;
   for (int i = 0; i < p->sizep; i++) {

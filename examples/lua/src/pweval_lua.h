@@ -4,11 +4,12 @@
  * Stock luaV_execute runs a Lua-to-Lua call in the same C frame
  * (`goto startfunc`), so one C invocation walks many prototypes and its PC
  * is never a constant of one bytecode. Here the interpreter loop becomes
- * `luaV_execute_body(L, ci, code, spec)`, and `luaV_execute` (pweval_lua.c)
- * a dispatcher that runs each Lua call in its own C invocation: with the
- * prototype's specialized body when it has one (spec = 1, code = the
- * prototype's bytecode, both constants of the request), otherwise with the
- * generic body (spec = 0), which behaves exactly like stock Lua.
+ * `luaV_execute_body(L, ci, code, kconst, spec)`, and `luaV_execute`
+ * (pweval_lua.c) a dispatcher that runs each Lua call in its own C
+ * invocation: with the prototype's specialized body when it has one
+ * (spec = 1; code and kconst = the prototype's bytecode and constants,
+ * constants of the request), otherwise with the generic body (spec = 0),
+ * which behaves exactly like stock Lua.
  *
  * Nested specialized invocations are bounded (PWEVAL_MAX_SPEC_DEPTH): past
  * it, calls run generically in one C frame as in stock Lua, so deep Lua
@@ -47,6 +48,11 @@ extern int pweval_spec_depth;
  * in the generic body. */
 #define PWEVAL_LOCALS uintptr_t pweval_pcshift = 0
 #define PWEVAL_REAL_PC(pc) ((const Instruction *)((uintptr_t)(pc) + pweval_pcshift))
+
+/* Specialized: the prototype's constants are the request's copy of them
+ * (`kconst`, constant memory), so loads of constants fold: a type test on
+ * a constant operand disappears. Generic: the prototype's own. */
+#define PWEVAL_CONSTANTS(protok) (spec ? (TValue *)kconst : (protok))
 
 /* Specialized: the entry PC is the start of the prototype's code (the
  * dispatcher checked), so the start of the copy, a constant: the
