@@ -80,6 +80,9 @@ struct Run {
     stdout: Vec<u8>,
     stderr: Vec<u8>,
     status: i32,
+    /// Lua calls that ran in a specialized body (the guest's
+    /// `lua_spec_invocations` export); 0 for native runs.
+    specialized_calls: i32,
 }
 
 /// Run a Lua module's `_start` with `args`, the folder `cwd` preopened as
@@ -89,17 +92,18 @@ fn run_wasm(engine: &wasmtime::Engine, module: &wasmtime::Module, args: &[&str],
         args: args.iter().map(|a| a.to_string()).collect(),
         dirs: vec![(cwd.to_path_buf(), ".".to_string())],
         capture: true,
-        ..Default::default()
+        probes: vec!["lua_spec_invocations".into()],
     };
     let r = runner::run_module(engine, module, &options).expect("run");
     assert_eq!(r.trap, None, "the Lua guest trapped");
-    Run { stdout: r.stdout, stderr: r.stderr, status: r.exit_code }
+    let specialized_calls = r.probes.first().copied().flatten().unwrap_or(-1);
+    Run { stdout: r.stdout, stderr: r.stderr, status: r.exit_code, specialized_calls }
 }
 
 /// `lua5.4 SCRIPT ARGS` in `dir`, or `None` when it is not installed.
 fn run_native(dir: &Path, script: &str, args: &[&str]) -> Option<Run> {
     let out = Command::new("lua5.4").arg(script).args(args).current_dir(dir).output().ok()?;
-    Some(Run { stdout: out.stdout, stderr: out.stderr, status: out.status.code().unwrap_or(-1) })
+    Some(Run { stdout: out.stdout, stderr: out.stderr, status: out.status.code().unwrap_or(-1), specialized_calls: 0 })
 }
 
 fn native_required() -> bool {
@@ -155,6 +159,12 @@ fn corpus_specialized_generic_and_native_agree() {
         }
         if s.stderr != g.stderr {
             why.push(format!("stderr differs:\nspecialized: {}\ngeneric: {}", text(&s.stderr), text(&g.stderr)));
+        }
+        if s.specialized_calls < 1 || g.specialized_calls != 0 {
+            why.push(format!(
+                "specialized bodies ran {} times in lua.wasm and {} in lua-generic.wasm",
+                s.specialized_calls, g.specialized_calls
+            ));
         }
         match run_native(&corpus, name, &[]) {
             Some(native) => {
@@ -223,6 +233,10 @@ fn random_programs_specialized_generic_and_native_agree() {
             if (&s.stdout, &s.stderr, s.status) != (&g.stdout, &g.stderr, g.status) {
                 why.push(format!("specialized differs from generic (status {}, stderr {})", s.status, text(&s.stderr)));
             }
+            // The driver and the program's main chunk at least.
+            if s.specialized_calls < 2 || g.specialized_calls != 0 {
+                why.push(format!("specialized bodies ran {} times ({} generic)", s.specialized_calls, g.specialized_calls));
+            }
             match native {
                 Some(native) if native.stdout != g.stdout || native.status != g.status => {
                     why.push(format!("native lua5.4 differs (status {})", native.status))
@@ -268,5 +282,42 @@ fn what_wasi_cannot_do_fails_like_lua() {
         let module = runner::compile(&engine, &std::fs::read(wasm).expect("module"), false).expect("compile");
         let run = run_wasm(&engine, &module, &["a", "b"], &dir);
         assert_eq!((text(&run.stdout).as_str(), run.status), (expected, 0), "{}", wasm.display());
+    }
+}
+
+/// Every call path reaches the specialized bodies: a Lua call (OP_CALL), a
+/// tail call, a call from C (pcall, xpcall), a metamethod, a coroutine's
+/// body. Counted by the guest's `lua_spec_invocations` export; code loaded
+/// at run time has none and runs generically. The generic build counts 0.
+#[test]
+fn every_call_path_runs_specialized_bodies() {
+    let dir = scratch("paths");
+    std::fs::create_dir_all(dir.join("src")).expect("src");
+    let script = "local function f(x) return x + 1 end\n\
+                  local function g(x) return f(x) end\n\
+                  local t = setmetatable({}, {__index = function(_, k) return k * 2 end})\n\
+                  print(f(1))\n\
+                  print(g(1))\n\
+                  print(pcall(f, 2))\n\
+                  print(t[21])\n\
+                  print(coroutine.wrap(function(a) return f(a) end)(5))\n\
+                  print(select(2, xpcall(f, print, 6)))\n\
+                  print(load('return ...')(7))\n";
+    std::fs::write(dir.join("src/paths.lua"), script).expect("script");
+    let built = build(&dir.join("src/paths.lua"), &dir.join("out"));
+    let engine = wasmtime::Engine::default();
+    let expected = "2\n2\ntrue\t3\n42\n6\n7\n7\n";
+    // main chunk 1, f(1) 1, g(1) 1 + its tail call of f 1, pcall(f) 1,
+    // __index 1, the coroutine's body 1 + its tail call of f 1, xpcall(f) 1.
+    for (wasm, invocations) in [(&built.specialized, 9), (&built.generic, 0)] {
+        let module = runner::compile(&engine, &std::fs::read(wasm).expect("module"), false).expect("compile");
+        let options = RunOptions {
+            capture: true,
+            probes: vec!["lua_spec_invocations".into()],
+            ..Default::default()
+        };
+        let run = runner::run_module(&engine, &module, &options).expect("run");
+        assert_eq!(text(&run.stdout), expected, "{}", wasm.display());
+        assert_eq!(run.probes, vec![Some(invocations)], "{}", wasm.display());
     }
 }

@@ -31,6 +31,11 @@
 #define MAX_NAME 256
 
 int pweval_lua_request(lua_State *L, uint32_t *next_id);
+extern uint32_t pweval_spec_invocations;
+
+/* How many Lua calls ran in a specialized body (tests/all/lua.rs). */
+PWEVAL_EXPORT("lua_spec_invocations") uint32_t lua_spec_invocations(void);
+uint32_t lua_spec_invocations(void) { return pweval_spec_invocations; }
 
 static lua_State *snapshot_state;
 static char main_name[MAX_NAME];

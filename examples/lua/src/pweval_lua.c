@@ -19,6 +19,11 @@
 
 int pweval_spec_depth;
 
+/* Specialized invocations so far, read by the tests through the
+ * `lua_spec_invocations` export (host.c): proof that every call path
+ * reaches the specialized bodies, not only that the output is right. */
+uint32_t pweval_spec_invocations;
+
 int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
                       int spec);
 
@@ -36,6 +41,7 @@ void luaV_execute(lua_State *L, CallInfo *ci) {
     if (p->pweval_spec != NULL && ci->u.l.savedpc == p->code &&
         pweval_spec_depth < PWEVAL_MAX_SPEC_DEPTH) {
       pweval_spec_depth++;
+      pweval_spec_invocations++;
       again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k, 1);
       pweval_spec_depth--;
     } else {
