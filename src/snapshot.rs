@@ -83,7 +83,15 @@ pub fn wizen(wasm: &[u8], options: &WizenOptions) -> Result<Vec<u8>> {
     let init = instance
         .get_typed_func::<(), ()>(&mut store, &init_func)
         .map_err(|e| fail("the init function must have type [] -> []", e))?;
-    init.call(&mut store, ()).map_err(|e| fail("the init function trapped", e))?;
+    init.call(&mut store, ()).map_err(|e| match e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        // The guest chose to stop (and said why on its stderr, above).
+        Some(exit) => Error::Wizer(format!(
+            "snapshot with init function `{init_func}` failed: the init function exited with status {} \
+             (the guest's own output above says why)",
+            exit.0
+        )),
+        None => fail("the init function trapped", e),
+    })?;
     let mut state = StoreState { store: &mut store, instance };
     block_on(wizer.snapshot(&cx, &mut state)).map_err(|e| fail("taking the snapshot", e))
 }

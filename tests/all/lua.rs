@@ -321,3 +321,25 @@ fn every_call_path_runs_specialized_bodies() {
         assert_eq!(run.probes, vec![Some(invocations)], "{}", wasm.display());
     }
 }
+
+/// A syntax error in any script of the folder fails the build, with Lua's
+/// own message (as `lua5.4 bad.lua` prints it) and pweval's one line.
+#[test]
+fn syntax_error_fails_the_build_with_luas_message() {
+    let dir = scratch("syntax");
+    std::fs::create_dir_all(dir.join("src")).expect("src");
+    std::fs::write(dir.join("src/main.lua"), "print('fine')\n").expect("main");
+    std::fs::write(dir.join("src/bad.lua"), "local x = = 1\n").expect("module");
+    let output = Command::new("bash")
+        .arg(root().join("examples/lua/build.sh"))
+        .arg(dir.join("src/main.lua"))
+        .arg(dir.join("out"))
+        .env("PWEVAL", env!("CARGO_BIN_EXE_pweval"))
+        .output()
+        .expect("run examples/lua/build.sh");
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("lua5.4: bad.lua:1: unexpected symbol near '='"), "{stderr}");
+    assert!(stderr.contains("the init function exited with status 1"), "{stderr}");
+    assert!(!dir.join("out/lua.wasm").exists());
+}
