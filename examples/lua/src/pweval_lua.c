@@ -30,6 +30,7 @@ int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const
 typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
                               const TValue *kconst, int spec);
 
+
 /* Run the Lua frame `ci` until a fresh frame returns. A frame at the start
  * of its prototype's code runs in the prototype's specialized body; a frame
  * in the middle of its code (resumed after a yield, or a caller that a

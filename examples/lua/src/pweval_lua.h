@@ -66,11 +66,32 @@ extern int pweval_spec_depth;
 #define PWEVAL_FETCH(pc) \
   do { if (spec) weval_update_context((uint32_t)(uintptr_t)(pc)); } while (0)
 
-/* A Lua call runs in its own invocation (through the dispatcher) when the
- * caller is specialized, or when the callee has a specialized body. */
+typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
+                              const TValue *kconst, int spec);
+extern uint32_t pweval_spec_invocations;
+
+/* Run the fresh Lua frame `ci` (just set up by luaD_precall, so at the
+ * start of its code) in its own invocation: the dispatcher's first round
+ * inlined, so the common case is one call of the callee's body. */
+static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
+  Proto *p = ci_func(ci)->p;
+  ci->callstatus |= CIST_FRESH;
+  if (p->pweval_spec != NULL && pweval_spec_depth < PWEVAL_MAX_SPEC_DEPTH) {
+    int again;
+    pweval_spec_depth++;
+    pweval_spec_invocations++;
+    again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k, 1);
+    pweval_spec_depth--;
+    if (again) luaV_execute(L, L->ci);
+  } else {
+    luaV_execute(L, ci);
+  }
+}
+
+/* A Lua call runs in its own invocation when the caller is specialized,
+ * or when the callee has a specialized body. */
 #define PWEVAL_CALL(L, ci, newci) \
-  ((spec || pweval_has_spec(newci)) \
-     ? ((newci)->callstatus |= CIST_FRESH, luaV_execute(L, newci), 1) : 0)
+  ((spec || pweval_has_spec(newci)) ? (pweval_run_call(L, newci), 1) : 0)
 
 /* A tail call replaced the frame: the dispatcher runs the new function. */
 #define PWEVAL_TAILCALL() \
