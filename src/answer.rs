@@ -29,7 +29,7 @@ pub struct Settings<'o> {
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
     pub progress: Option<&'o Progress>,
-    pub trap_reach: Option<&'o crate::callgraph::TrapReach>,
+    pub callgraph: Option<&'o crate::callgraph::CallGraph>,
     pub readonly: &'o [crate::specialize::ConstMemory],
 }
 
@@ -62,7 +62,7 @@ pub fn answer_all(
                     limits: settings.limits,
                     want_ir_text: settings.want_ir_text,
                     want_explain: settings.want_explain,
-                    trap_reach: settings.trap_reach,
+                    callgraph: settings.callgraph,
                     readonly: settings.readonly,
                     prepared: &prepared,
                 };

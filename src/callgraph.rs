@@ -51,11 +51,13 @@ struct Reach {
     indirect: HashMap<FuncType, bool>,
 }
 
-pub struct TrapReach {
+/// What the call graph says about the module's functions.
+pub struct CallGraph {
     traps: Reach,
     contexts: Reach,
     types: Vec<Option<FuncType>>,
-    /// Display names of the functions, for diagnostics.
+    /// Display names of the functions diagnostics can name: those that
+    /// reach either property, and the requested ones.
     names: HashMap<u32, String>,
 }
 
@@ -169,13 +171,16 @@ fn direct_calls(body: &waffle::FunctionBody) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-impl TrapReach {
-    pub fn new(info: &ModuleInfo<'_>, intrinsics: &HashMap<u32, Intrinsic>) -> TrapReach {
+impl CallGraph {
+    pub fn new(info: &ModuleInfo<'_>, intrinsics: &HashMap<u32, Intrinsic>, requested: &[u32]) -> CallGraph {
         let graph = Graph::new(info, intrinsics);
         let traps = graph.reach(traps_in_generic);
         let contexts = graph.reach(opens_context);
-        let names = (0..info.num_funcs()).map(|f| (f, info.func_display_name(f))).collect();
-        TrapReach { traps, contexts, types: graph.types, names }
+        let names = (0..info.num_funcs())
+            .filter(|f| traps.call(*f) || contexts.call(*f) || requested.contains(f))
+            .map(|f| (f, info.func_display_name(f)))
+            .collect();
+        CallGraph { traps, contexts, types: graph.types, names }
     }
 
     /// The display name of a function.

@@ -172,11 +172,12 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     };
     let to_answer = if options.generic_only { &[][..] } else { &list.requests[..] };
     report.kept_generic = list.requests.len() - to_answer.len();
-    let trap_reach = need_ir.then(|| callgraph::TrapReach::new(&info, &intrinsics));
+    let requested: Vec<u32> = to_answer.iter().map(|r| r.func).collect();
+    let callgraph = need_ir.then(|| callgraph::CallGraph::new(&info, &intrinsics, &requested));
     let readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
     let settings = answer::Settings {
         readonly: &readonly,
-        trap_reach: trap_reach.as_ref(),
+        callgraph: callgraph.as_ref(),
         limits: &options.limits,
         want_ir_text: options.dump_ir,
         want_explain: options.explain,

@@ -156,6 +156,7 @@ impl<'a> Engine<'a> {
         readonly: &'a [Buffer],
         limits: &'a Limits,
         entry_state: Vec<AVal>,
+        cold_unsupported: Option<&'static str>,
     ) -> Result<Self, String> {
         // The specialized function: same signature, entry params = args.
         let mut s = FunctionBody { n_params: g.n_params, rets: g.rets.clone(), ..Default::default() };
@@ -201,7 +202,7 @@ impl<'a> Engine<'a> {
             cur_ctx: ROOT,
             failed_at: None,
             cold: Default::default(),
-            cold_unsupported: super::cold::unsupported_reason(g, intrinsics),
+            cold_unsupported,
             cold_paths: BTreeMap::new(),
             started: Instant::now(),
             processed: 0,

@@ -124,8 +124,9 @@ pub struct Context<'m, 'a> {
     pub want_explain: bool,
     /// The guest's read-only data, as constant memory (`crate::readonly`).
     pub readonly: &'m [ConstMemory],
-    /// Which calls may reach an intrinsic that traps in generic code.
-    pub trap_reach: Option<&'m crate::callgraph::TrapReach>,
+    /// Which calls may reach an intrinsic that traps in generic code, or
+    /// a context intrinsic.
+    pub callgraph: Option<&'m crate::callgraph::CallGraph>,
     /// Requested functions, lifted and prepared once for all requests.
     pub prepared: &'m PreparedFunctions,
 }
@@ -175,6 +176,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
         cx.readonly,
         cx.limits,
         entry_state,
+        prepared.cold_unsupported,
     )
     .map_err(&before)?;
     if let Err(why) = engine.run() {
@@ -190,7 +192,18 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
         return Err(fail(why, Some(&engine.s), at));
     }
     stats.contexts = engine.ctxs.len();
-    let no_context = stats.contexts == 0 && engine.specialized_values == 0;
+    // An answer must specialize something: a wrapper whose interpreter
+    // body was not inlined reaches no context, and would run generic code
+    // (trapping, if that body uses read.reg) under a specialized name.
+    // Decided before clean-up and lowering, which a refusal does not need.
+    if stats.contexts == 0 && engine.specialized_values == 0 {
+        let has_constants = !request.globals.is_empty()
+            || request.args.iter().any(|a| !matches!(a, ArgSpec::Runtime));
+        let reach = cx.callgraph;
+        if let Some(why) = reach.and_then(|r| r.no_context(&engine.s, &r.name(request.func), has_constants)) {
+            return Err(fail(why, Some(&engine.s), None));
+        }
+    }
     stats.cold_paths = engine.cold_paths();
     let origins = cx.want_explain.then(|| engine.origin_pcs());
     finalize::finalize(&mut engine);
@@ -203,18 +216,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     cleaned.map_err(|e| fail(e, Some(&body), None))?;
     waffle::passes::resolve_aliases::run(&mut body);
     ir::verify(&body).map_err(|e| fail(e, Some(&body), None))?;
-    // An answer must specialize something: a wrapper whose interpreter
-    // body was not inlined reaches no context, and would run generic code
-    // (trapping, if that body uses read.reg) under a specialized name.
-    if no_context {
-        let has_constants = !request.globals.is_empty()
-            || request.args.iter().any(|a| !matches!(a, ArgSpec::Runtime));
-        let reach = cx.trap_reach;
-        if let Some(why) = reach.and_then(|r| r.no_context(&body, &r.name(request.func), has_constants)) {
-            return Err(fail(why, Some(&body), None));
-        }
-    }
-    if let Some(why) = cx.trap_reach.and_then(|reach| reach.trapping_call(&body, cx.intrinsics)) {
+    if let Some(why) = cx.callgraph.and_then(|reach| reach.trapping_call(&body, cx.intrinsics)) {
         return Err(fail(why, Some(&body), None));
     }
     stats.blocks_out = util::count_blocks(&body);

@@ -3,7 +3,8 @@
 //! Every request on a function begins with the same work: lift the function
 //! into SSA, split blocks at context intrinsics, convert to maximal SSA and
 //! find the pins (a backward slice over the whole function, with the
-//! demanded-bits analysis). None of it depends on the request's constants.
+//! demanded-bits analysis), and ask whether it may have cold paths. None of
+//! it depends on the request's constants.
 //! For a guest with one request per function that costs nothing extra; for
 //! Lua, where every function prototype is a request on the same interpreter
 //! body of about 13,000 values, it was most of the time. So it is done once
@@ -29,6 +30,8 @@ pub struct Prepared {
     /// Size as lifted, for `--stats`.
     pub blocks: usize,
     pub insts: usize,
+    /// Why this function cannot have cold paths (`cold.rs`); `None`: it can.
+    pub cold_unsupported: Option<&'static str>,
 }
 
 type Slot = Arc<OnceLock<Result<Arc<Prepared>, String>>>;
@@ -74,5 +77,6 @@ fn prepare_function(
     if cfg!(debug_assertions) {
         ir::verify(&body)?;
     }
-    Ok(Prepared { body, pins, lifted_text, blocks, insts })
+    let cold_unsupported = super::cold::unsupported_reason(&body, intrinsics);
+    Ok(Prepared { body, pins, lifted_text, blocks, insts, cold_unsupported })
 }
