@@ -829,7 +829,13 @@ fn shape_corpus() {
         .and_then(|j| j.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .max(1);
-    let engine = wasmtime::Engine::default();
+    // Compile on the calling thread: wasmtime's parallel compilation uses
+    // the process-wide rayon pool, which the Lua tests of this binary fill
+    // with 100 MB modules; a small guest queued behind them looked like a
+    // hang to RUN_TIMEOUT (CI, stop 15).
+    let mut config = wasmtime::Config::new();
+    config.parallel_compilation(false);
+    let engine = wasmtime::Engine::new(&config).expect("engine");
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<(), Failure>>>> = Mutex::new(vec![None; todo.len()]);
     std::thread::scope(|scope| {
