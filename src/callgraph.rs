@@ -28,6 +28,7 @@ use waffle::entity::EntityRef;
 use wasmparser::{FuncType, Operator};
 
 use crate::intrinsics::Intrinsic;
+use crate::ir::tailcall::{TailCalls, TailTarget};
 use crate::module::parse::ModuleInfo;
 
 /// The module's call graph, read once from the input's function bodies.
@@ -59,6 +60,9 @@ pub struct CallGraph {
     /// Display names of the functions diagnostics can name: those that
     /// reach either property, and the requested ones.
     names: HashMap<u32, String>,
+    /// The lift space's tail-call markers: a call of one is a call of its
+    /// target.
+    tail: TailCalls,
 }
 
 fn traps_in_generic(i: Intrinsic) -> bool {
@@ -159,7 +163,8 @@ impl Reach {
     }
 }
 
-/// The direct callees left in a specialized function.
+/// The direct callees left in a specialized function (tail-call markers
+/// included; see [`CallGraph::direct_calls`]).
 fn direct_calls(body: &waffle::FunctionBody) -> impl Iterator<Item = u32> + '_ {
     body.blocks.iter().flat_map(move |block| body.blocks[block].insts.iter()).filter_map(move |&inst| {
         match &body.values[inst] {
@@ -172,7 +177,12 @@ fn direct_calls(body: &waffle::FunctionBody) -> impl Iterator<Item = u32> + '_ {
 }
 
 impl CallGraph {
-    pub fn new(info: &ModuleInfo<'_>, intrinsics: &HashMap<u32, Intrinsic>, requested: &[u32]) -> CallGraph {
+    pub fn new(
+        info: &ModuleInfo<'_>,
+        intrinsics: &HashMap<u32, Intrinsic>,
+        requested: &[u32],
+        tail: TailCalls,
+    ) -> CallGraph {
         let graph = Graph::new(info, intrinsics);
         let traps = graph.reach(traps_in_generic);
         let contexts = graph.reach(opens_context);
@@ -180,12 +190,36 @@ impl CallGraph {
             .filter(|f| traps.call(*f) || contexts.call(*f) || requested.contains(f))
             .map(|f| (f, info.func_display_name(f)))
             .collect();
-        CallGraph { traps, contexts, types: graph.types, names }
+        CallGraph { traps, contexts, types: graph.types, names, tail }
     }
 
     /// The display name of a function.
     pub fn name(&self, func: u32) -> String {
         self.names.get(&func).cloned().unwrap_or_else(|| format!("function {func}"))
+    }
+
+    /// The real direct callees of a specialized function: a tail-call
+    /// marker stands for its target.
+    fn direct_calls<'b>(&'b self, body: &'b waffle::FunctionBody) -> impl Iterator<Item = u32> + 'b {
+        direct_calls(body).filter_map(|f| self.tail.real_callee(f))
+    }
+
+    /// Whether a specialized function makes an indirect call (or indirect
+    /// tail call, through its marker) that may reach `reach`.
+    fn indirect_reaches(&self, body: &waffle::FunctionBody, reach: &Reach) -> bool {
+        let marker_types = direct_calls(body).filter_map(|f| match self.tail.target(f) {
+            Some(TailTarget::Indirect { type_index, .. }) => Some(type_index),
+            _ => None,
+        });
+        let indirect_types = body.blocks.iter().flat_map(|b| body.blocks[b].insts.iter()).filter_map(|&inst| {
+            match &body.values[inst] {
+                waffle::ValueDef::Operator(waffle::Operator::CallIndirect { sig_index, .. }, _, _) => {
+                    Some(sig_index.index() as u32)
+                }
+                _ => None,
+            }
+        });
+        marker_types.chain(indirect_types).any(|ty| reach.indirect_call(self.type_of(ty)))
     }
 
     fn type_of(&self, type_index: u32) -> Option<&FuncType> {
@@ -196,7 +230,7 @@ impl CallGraph {
     /// of the trapping intrinsics in generic code, as the reason to refuse
     /// the request; `None` when there is none.
     pub fn trapping_call(&self, body: &waffle::FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Option<String> {
-        if let Some(callee) = direct_calls(body).find(|c| !intrinsics.contains_key(c) && self.traps.call(*c)) {
+        if let Some(callee) = self.direct_calls(body).find(|c| !intrinsics.contains_key(c) && self.traps.call(*c)) {
             return Some(format!(
                 "the specialized function calls '{}', which executes read.reg, write.reg or \
                  read.specialization.global in generic code, where they trap; make it always_inline, \
@@ -204,12 +238,7 @@ impl CallGraph {
                 self.name(callee)
             ));
         }
-        let indirect = body.blocks.iter().flat_map(|b| body.blocks[b].insts.iter()).any(|&inst| {
-            matches!(&body.values[inst],
-                waffle::ValueDef::Operator(waffle::Operator::CallIndirect { sig_index, .. }, _, _)
-                    if self.traps.indirect_call(self.type_of(sig_index.index() as u32)))
-        });
-        indirect.then(|| {
+        self.indirect_reaches(body, &self.traps).then(|| {
             "the specialized function makes an indirect call that may reach read.reg, write.reg or \
              read.specialization.global in generic code, where they trap; keep those intrinsics in \
              the requested function (always_inline helpers)"
@@ -226,7 +255,7 @@ impl CallGraph {
     /// nothing of what the guest meant, and neither did one with no
     /// constant at all.
     pub fn no_context(&self, body: &waffle::FunctionBody, requested: &str, has_constants: bool) -> Option<String> {
-        if let Some(callee) = direct_calls(body).find(|&c| self.contexts.call(c)) {
+        if let Some(callee) = self.direct_calls(body).find(|&c| self.contexts.call(c)) {
             let callee = self.name(callee);
             return Some(format!(
                 "'{requested}' was specialized but reaches no context: the interpreter body \

@@ -138,6 +138,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
 
     // 1. Intrinsic imports: recognised ones are removed from the output.
     let mut plan = Plan { rewrite_all: options.rewrite_all, keep_dwarf: options.keep_dwarf, ..Plan::default() };
+
     let mut intrinsics = HashMap::new();
     for (func, class) in intrinsics::classify_imports(&info) {
         match class {
@@ -158,8 +159,18 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
 
     // 3. Answer each request.
     let need_ir = !list.requests.is_empty() && !options.generic_only;
-    let ir_bytes = if need_ir { ir::without_custom_sections(&info) } else { Vec::new() };
-    let ir = if !need_ir {
+    let (ir_bytes, tail_calls) = if need_ir {
+        match ir::tailcall::lift_space(&info) {
+            Ok(space) => space,
+            Err(why) => {
+                report.diagnostics.push(Diagnostic::warning("all requests", why));
+                (Vec::new(), ir::tailcall::TailCalls::default())
+            }
+        }
+    } else {
+        (Vec::new(), ir::tailcall::TailCalls::default())
+    };
+    let ir = if !need_ir || ir_bytes.is_empty() {
         None
     } else {
         match ir::IrModule::new(&ir_bytes) {
@@ -170,10 +181,11 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
             }
         }
     };
+    plan.tail_markers = tail_calls.markers.clone();
     let to_answer = if options.generic_only { &[][..] } else { &list.requests[..] };
     report.kept_generic = list.requests.len() - to_answer.len();
     let requested: Vec<u32> = to_answer.iter().map(|r| r.func).collect();
-    let callgraph = need_ir.then(|| callgraph::CallGraph::new(&info, &intrinsics, &requested));
+    let callgraph = need_ir.then(|| callgraph::CallGraph::new(&info, &intrinsics, &requested, tail_calls.clone()));
     let readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
     let settings = answer::Settings {
         readonly: &readonly,
@@ -261,6 +273,16 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     let (wasm, layout) = rewrite::emit(&info, &plan)?;
     validate_output(&wasm, &info)?;
     report.dropped_dwarf = layout.dropped_dwarf;
+    if layout.demoted_tail_calls > 0 {
+        report.diagnostics.push(Diagnostic::note(
+            "specialized code",
+            format!(
+                "{} tail call(s) became ordinary calls, because specialization left work between \
+                 the call and the return; results are the same, but each such call now uses stack",
+                layout.demoted_tail_calls
+            ),
+        ));
+    }
     report.removed_intrinsics = plan.remove_imports.len();
     report.unchanged = wasm == bytes;
     if options.strict && report.skipped > 0 {

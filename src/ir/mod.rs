@@ -4,6 +4,8 @@
 //! Only functions pweval specializes are ever lifted; everything else stays
 //! bytes (see `crate::module::rewrite`).
 
+pub mod tailcall;
+
 use waffle::entity::EntityRef;
 use waffle::{Func, FunctionBody, Module};
 
@@ -16,7 +18,7 @@ pub struct IrModule<'a> {
 }
 
 impl<'a> IrModule<'a> {
-    /// `bytes` must be [`without_custom_sections`] of the input: waffle
+    /// `bytes` must be [`tailcall::lift_space`] of the input: waffle
     /// trusts the name section's indices (which validation does not check)
     /// and pweval has its own names anyway.
     pub fn new(bytes: &'a [u8]) -> Result<Self, String> {
@@ -55,9 +57,9 @@ fn unsupported_feature(error: &str) -> Option<String> {
              (and setjmp) out of the requested function: exceptions that only pass through a \
              specialized function are fine"
         }
-        "ReturnCall" | "ReturnCallIndirect" | "ReturnCallRef" => {
-            "it makes Wasm tail calls (return_call), which pweval cannot specialize yet; build \
-             the requested function without -mtail-call or [[clang::musttail]]"
+        "ReturnCallRef" => {
+            "it makes a typed-reference tail call (return_call_ref), which pweval cannot \
+             specialize; call through a table (return_call_indirect) instead"
         }
         _ => return Some(format!("cannot lift the function into the IR: unsupported operator {name}")),
     };

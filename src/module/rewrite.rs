@@ -29,6 +29,7 @@ use wasmparser::FuncType;
 use super::parse::ModuleInfo;
 use crate::error::{Error, Result};
 use crate::intrinsics::{generic, Intrinsic};
+use crate::ir::tailcall::TailTarget;
 
 /// A function to append: its body is encoded in the *input's* function
 /// index space and is renumbered like every other body.
@@ -56,6 +57,9 @@ pub struct Plan {
     /// bodies change or move (`--keep-dwarf`): their code offsets are then
     /// stale.
     pub keep_dwarf: bool,
+    /// Tail-call markers of the lift space (`ir::tailcall`): a new body's
+    /// call of one becomes `return_call`/`return_call_indirect` again.
+    pub tail_markers: BTreeMap<u32, TailTarget>,
 }
 
 impl Plan {
@@ -75,6 +79,10 @@ pub struct Layout {
     /// The `.debug_*` sections left out because the code changed, with
     /// their sizes in bytes.
     pub dropped_dwarf: Vec<(String, usize)>,
+    /// Tail calls of specialized bodies that had to become ordinary calls
+    /// (something other than moving the callee's results lies between the
+    /// call and the return).
+    pub demoted_tail_calls: usize,
 }
 
 /// DWARF sections address code by byte offset in the code section: once a
@@ -163,6 +171,7 @@ struct Emitter<'a, 'p> {
     /// Sections the input lacks but the output needs, by section id.
     missing: Vec<u8>,
     dropped_dwarf: Vec<(String, usize)>,
+    demoted_tail_calls: usize,
 }
 
 impl<'a, 'p> Emitter<'a, 'p> {
@@ -222,6 +231,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
             out: wasm_encoder::Module::new(),
             missing,
             dropped_dwarf: Vec::new(),
+            demoted_tail_calls: 0,
         })
     }
 
@@ -240,6 +250,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 .map(|k| self.first_slot + k)
                 .collect(),
             dropped_dwarf: std::mem::take(&mut self.dropped_dwarf),
+            demoted_tail_calls: self.demoted_tail_calls,
         };
         Ok((self.out.finish(), layout))
     }
@@ -505,9 +516,34 @@ impl<'a, 'p> Emitter<'a, 'p> {
         }
         let env = generic::GenericEnv { scratch_i64: num_locals, has_memory32: self.has_memory32 };
         let mut f = wasm_encoder::Function::new(locals);
-        let mut reader = body.get_operators_reader()?;
-        while !reader.eof() {
-            let op = reader.read()?;
+        let ops: Vec<wasmparser::Operator<'_>> =
+            body.get_operators_reader()?.into_iter().collect::<std::result::Result<_, _>>()?;
+        for (at, op) in ops.iter().cloned().enumerate() {
+            if let wasmparser::Operator::Call { function_index } = op {
+                if let Some(target) = self.plan.tail_markers.get(&function_index).copied() {
+                    let results = self.tail_results(target)?;
+                    let tail = in_tail_position(&ops[at + 1..], results);
+                    if !tail {
+                        self.demoted_tail_calls += 1;
+                    }
+                    let inst = match (target, tail) {
+                        (TailTarget::Direct(callee), true) => {
+                            Instruction::ReturnCall(self.renumber.function_index(callee).map_err(reencode_err)?)
+                        }
+                        (TailTarget::Direct(callee), false) => {
+                            Instruction::Call(self.renumber.function_index(callee).map_err(reencode_err)?)
+                        }
+                        (TailTarget::Indirect { type_index, table }, true) => {
+                            Instruction::ReturnCallIndirect { type_index, table_index: table }
+                        }
+                        (TailTarget::Indirect { type_index, table }, false) => {
+                            Instruction::CallIndirect { type_index, table_index: table }
+                        }
+                    };
+                    f.instruction(&inst);
+                    continue;
+                }
+            }
             match (called(&op), &op) {
                 (Some(intrinsic), wasmparser::Operator::Call { .. }) => {
                     generic::emit(intrinsic, env, &mut f)
@@ -524,6 +560,18 @@ impl<'a, 'p> Emitter<'a, 'p> {
         }
         code.function(&f);
         Ok(())
+    }
+
+    /// How many results a tail call of `target` leaves.
+    fn tail_results(&self, target: TailTarget) -> Result<usize> {
+        let ty = match target {
+            TailTarget::Direct(callee) => self.info.func_type(callee),
+            TailTarget::Indirect { type_index, .. } => {
+                self.info.types.get(type_index as usize).and_then(|t| t.as_ref())
+            }
+        };
+        ty.map(|t| t.results().len())
+            .ok_or_else(|| Error::Other("a tail call names no function type".into()))
     }
 
     fn emit_name_section(&mut self, custom: wasmparser::CustomSectionReader<'_>) -> Result<()> {
@@ -597,4 +645,39 @@ impl<'a, 'p> Emitter<'a, 'p> {
         self.out.section(&names);
         Ok(())
     }
+}
+
+/// Whether a call whose `results` values are on top of the stack is in tail
+/// position: what follows it, up to `return` or the body's final `end`,
+/// only moves values between the stack and locals, and leaves exactly the
+/// call's results, in order, on top. (waffle lowers `return v` after a call
+/// as `call; local.set; local.get; return` or similar.)
+fn in_tail_position(rest: &[wasmparser::Operator<'_>], results: usize) -> bool {
+    use wasmparser::Operator as O;
+    // Symbolic stack above the call's arguments: Some(k) is the call's
+    // result k, None anything else.
+    let mut stack: Vec<Option<usize>> = (0..results).map(Some).collect();
+    let mut locals: std::collections::HashMap<u32, Option<usize>> = std::collections::HashMap::new();
+    let returns = |stack: &[Option<usize>]| {
+        stack.len() >= results
+            && stack[stack.len() - results..].iter().enumerate().all(|(k, v)| *v == Some(k))
+    };
+    for (i, op) in rest.iter().enumerate() {
+        match op {
+            O::LocalSet { local_index } => {
+                let Some(v) = stack.pop() else { return false };
+                locals.insert(*local_index, v);
+            }
+            O::LocalTee { local_index } => {
+                let Some(&v) = stack.last() else { return false };
+                locals.insert(*local_index, v);
+            }
+            O::LocalGet { local_index } => stack.push(locals.get(local_index).copied().flatten()),
+            O::Nop => {}
+            O::Return => return returns(&stack),
+            O::End if i + 1 == rest.len() => return returns(&stack),
+            _ => return false,
+        }
+    }
+    false
 }
