@@ -42,6 +42,8 @@ struct Graph {
     /// Address-taken functions, by signature.
     by_type: HashMap<FuncType, Vec<u32>>,
     types: Vec<Option<FuncType>>,
+    /// Tables some instruction writes (`table.set/grow/fill/copy/init`).
+    mutated_tables: HashSet<u32>,
 }
 
 /// For one property of functions: which functions may execute it,
@@ -63,6 +65,13 @@ pub struct CallGraph {
     /// The lift space's tail-call markers: a call of one is a call of its
     /// target.
     tail: TailCalls,
+    graph: Graph,
+    /// Table 0 as instantiated, when nothing can change it afterwards (not
+    /// imported, not exported, no instruction writes it); empty otherwise.
+    /// A constant index into it names a function (`specialize::inline`).
+    fixed_table: Vec<Option<u32>>,
+    /// Each function's type.
+    func_types: Vec<Option<FuncType>>,
 }
 
 fn traps_in_generic(i: Intrinsic) -> bool {
@@ -80,6 +89,7 @@ impl Graph {
         let mut callees: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut indirect_types: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut address_taken: HashSet<u32> = HashSet::new();
+        let mut mutated_tables: HashSet<u32> = HashSet::new();
         for element in &info.elements {
             address_taken.extend(element.items.iter().flatten().copied());
         }
@@ -103,6 +113,13 @@ impl Graph {
                     Operator::RefFunc { function_index } => {
                         address_taken.insert(function_index);
                     }
+                    Operator::TableSet { table }
+                    | Operator::TableGrow { table }
+                    | Operator::TableFill { table }
+                    | Operator::TableInit { table, .. }
+                    | Operator::TableCopy { dst_table: table, .. } => {
+                        mutated_tables.insert(table);
+                    }
                     _ => {}
                 }
             }
@@ -113,7 +130,7 @@ impl Graph {
                 by_type.entry(ty).or_default().push(func);
             }
         }
-        Graph { intrinsics: called, callees, indirect_types, by_type, types: info.types.clone() }
+        Graph { intrinsics: called, callees, indirect_types, by_type, types: info.types.clone(), mutated_tables }
     }
 
     fn type_at(&self, index: u32) -> Option<&FuncType> {
@@ -190,7 +207,63 @@ impl CallGraph {
             .filter(|f| traps.call(*f) || contexts.call(*f) || requested.contains(f))
             .map(|f| (f, info.func_display_name(f)))
             .collect();
-        CallGraph { traps, contexts, types: graph.types, names, tail }
+        let table_fixed = info.tables.first().is_some()
+            && info.num_imported_tables == 0
+            && !graph.mutated_tables.contains(&0)
+            && !info.exports.iter().any(|e| e.kind == wasmparser::ExternalKind::Table && e.index == 0);
+        let fixed_table = if table_fixed { info.table_contents(0) } else { Vec::new() };
+        let func_types = (0..info.num_funcs()).map(|f| info.func_type(f).cloned()).collect();
+        CallGraph { traps, contexts, types: graph.types.clone(), names, tail, graph, fixed_table, func_types }
+    }
+
+    /// Whether `func` may execute `push.context` or `update.context`.
+    pub fn reaches_context(&self, func: u32) -> bool {
+        self.contexts.call(func)
+    }
+
+    /// Whether `from` may call `to`, directly or through any chain of
+    /// calls (an indirect call may reach every address-taken function of
+    /// its signature).
+    pub fn may_call(&self, from: u32, to: u32) -> bool {
+        let mut seen = vec![false; self.graph.callees.len()];
+        let mut work = vec![from];
+        while let Some(f) = work.pop() {
+            let Some(callees) = self.graph.callees.get(f as usize) else { continue };
+            let indirect = self.graph.indirect_types[f as usize]
+                .iter()
+                .filter_map(|&t| self.graph.type_at(t).and_then(|ty| self.graph.by_type.get(ty)))
+                .flatten();
+            for &g in callees.iter().chain(indirect) {
+                if g == to {
+                    return true;
+                }
+                if let Some(s) = seen.get_mut(g as usize) {
+                    if !*s {
+                        *s = true;
+                        work.push(g);
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// The function in slot `index` of table 0, when the table cannot
+    /// change after instantiation.
+    pub fn fixed_table(&self) -> &[Option<u32>] {
+        &self.fixed_table
+    }
+
+    pub fn func_type(&self, func: u32) -> Option<&FuncType> {
+        self.func_types.get(func as usize).and_then(|t| t.as_ref())
+    }
+
+    pub fn type_at(&self, type_index: u32) -> Option<&FuncType> {
+        self.type_of(type_index)
+    }
+
+    pub fn tail_calls(&self) -> &TailCalls {
+        &self.tail
     }
 
     /// The display name of a function.

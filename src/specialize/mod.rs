@@ -18,6 +18,7 @@ mod demanded;
 mod engine;
 mod finalize;
 mod fold;
+pub mod inline;
 /// Constant memory: bytes at an address that the specializer may read.
 pub use fold::Buffer as ConstMemory;
 mod lowering;
@@ -136,7 +137,7 @@ pub struct Context<'m, 'a> {
 /// function.
 pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> Result<Specialized, Failure> {
     let started = Instant::now();
-    let prepared = cx.prepared.get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text)?;
+    let prepared = cx.prepared.get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text, cx.callgraph)?;
     let generic = &prepared.body;
     let pins = &prepared.pins;
     let generic_text = prepared.lifted_text.clone();

@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use waffle::FunctionBody;
 
+use super::inline;
 use super::prepare::{self, Pins};
+use crate::callgraph::CallGraph;
 use super::util;
 use crate::intrinsics::Intrinsic;
 use crate::ir::{self, IrModule};
@@ -32,6 +34,8 @@ pub struct Prepared {
     pub insts: usize,
     /// Why this function cannot have cold paths (`cold.rs`); `None`: it can.
     pub cold_unsupported: Option<&'static str>,
+    /// What `inline.rs` cloned into it.
+    pub inlined: super::inline::Inlined,
 }
 
 type Slot = Arc<OnceLock<Result<Arc<Prepared>, String>>>;
@@ -52,6 +56,7 @@ impl PreparedFunctions {
         func: u32,
         intrinsics: &HashMap<u32, Intrinsic>,
         want_text: bool,
+        graph: Option<&CallGraph>,
     ) -> Result<Arc<Prepared>, String> {
         let slot = match self.slots.lock() {
             Ok(mut slots) => slots.entry(func).or_default().clone(),
@@ -59,7 +64,7 @@ impl PreparedFunctions {
             // inconsistent (insertions only); prepare without the cache.
             Err(_) => Slot::default(),
         };
-        slot.get_or_init(|| prepare_function(ir, func, intrinsics, want_text).map(Arc::new)).clone()
+        slot.get_or_init(|| prepare_function(ir, func, intrinsics, want_text, graph).map(Arc::new)).clone()
     }
 }
 
@@ -68,15 +73,23 @@ fn prepare_function(
     func: u32,
     intrinsics: &HashMap<u32, Intrinsic>,
     want_text: bool,
+    graph: Option<&CallGraph>,
 ) -> Result<Prepared, String> {
     let mut body = ir.lift(func)?;
     let lifted_text = want_text.then(|| ir::dump(&body));
     let blocks = util::count_blocks(&body);
     let insts = util::count_insts(&body);
+    let inlined = match graph {
+        Some(graph) => ir::guard(|| inline::inline_calls(&mut body, func, ir, graph, intrinsics))?,
+        None => inline::Inlined::default(),
+    };
+    if cfg!(debug_assertions) && inlined.bodies > 0 {
+        ir::verify(&body)?;
+    }
     let pins = ir::guard(|| prepare::prepare(&mut body, intrinsics))?;
     if cfg!(debug_assertions) {
         ir::verify(&body)?;
     }
     let cold_unsupported = super::cold::unsupported_reason(&body, intrinsics);
-    Ok(Prepared { body, pins, lifted_text, blocks, insts, cold_unsupported })
+    Ok(Prepared { body, pins, lifted_text, blocks, insts, cold_unsupported, inlined })
 }
