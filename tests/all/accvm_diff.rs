@@ -23,7 +23,7 @@
 #[path = "accvm_gen.rs"]
 pub(crate) mod accvm_gen;
 #[path = "accvm_harness.rs"]
-mod accvm_harness;
+pub(crate) mod accvm_harness;
 
 use std::sync::OnceLock;
 

@@ -28,6 +28,25 @@ pub struct Harness {
     program: u64,
     /// `program_len`: BATCH u32s.
     program_len: u64,
+    /// For a threaded-code guest (tests/guests/accvm_threaded.c): each
+    /// opcode's operation (a table index); requests then hold the
+    /// *compiled* program (see [`compiled`]).
+    handlers: Option<Vec<u64>>,
+}
+
+/// Operations in the threaded guest's `handlers` (the opcodes 0..=HALT).
+const NUM_OPS: usize = accvm_gen::op::HALT as usize + 1;
+
+/// The threaded guest's compile step (tests/guests/accvm_threaded.c): the
+/// program with each instruction's opcode word replaced by its operation,
+/// an unknown opcode's by HALT's.
+fn compiled(program: &Program, handlers: &[u64]) -> Program {
+    let mut words = program.words.clone();
+    for pc in instruction_starts(&program.words) {
+        let op = program.words[pc] as usize;
+        words[pc] = handlers[if op < NUM_OPS { op } else { accvm_gen::op::HALT as usize }];
+    }
+    Program { words }
 }
 
 impl Harness {
@@ -45,7 +64,29 @@ impl Harness {
         }
         let program = guest.accessor("accvm.program")?;
         let program_len = guest.accessor("accvm.program_len")?;
-        Ok(Harness { guest, program, program_len })
+        Ok(Harness { guest, program, program_len, handlers: None })
+    }
+
+    /// The same for the threaded-code guest: also read its operations'
+    /// table indices from the snapshot.
+    pub fn threaded(guest: &[u8]) -> Result<Harness, String> {
+        let mut harness = Harness::new(guest)?;
+        let at = harness.guest.accessor("accvm.handlers")?;
+        let info = pweval::module::parse::ModuleInfo::parse(&harness.guest.snapshot).map_err(|e| e.to_string())?;
+        let memory = pweval::module::memory::MemoryImage::new(&info).ok_or("the snapshot's memory is unreadable")?;
+        let handlers = (0..NUM_OPS as u64)
+            .map(|k| memory.read_u64(at + 8 * k).ok_or_else(|| format!("handlers[{k}] is outside memory")))
+            .collect::<Result<Vec<u64>, String>>()?;
+        harness.handlers = Some(handlers);
+        Ok(harness)
+    }
+
+    /// What request buffers hold for `program`.
+    fn request_form(&self, program: &Program) -> Program {
+        match &self.handlers {
+            Some(handlers) => compiled(program, handlers),
+            None => program.clone(),
+        }
     }
 
     /// The snapshot with `pairs[i].0` in slot i's program buffer (what
@@ -66,7 +107,7 @@ impl Harness {
             let i = i as u64;
             patches.push((self.program + i * CAPACITY as u64 * 8, generic.bytes()));
             patches.push((self.program_len + i * 4, generic.len().to_le_bytes().to_vec()));
-            patches.push((slot.bytes, specialized.bytes()));
+            patches.push((slot.bytes, self.request_form(specialized).bytes()));
             patches.push((slot.len_value, specialized.len().to_le_bytes().to_vec()));
         }
         self.guest.patched(patches)
@@ -76,7 +117,7 @@ impl Harness {
     pub fn specialize(&self, pairs: &[(&Program, &Program)]) -> Result<Specialized, String> {
         let patched = self.patched(pairs)?;
         // The requests pweval reads must hold exactly the words written.
-        let bytes: Vec<Vec<u8>> = pairs.iter().map(|(_, s)| s.bytes()).collect();
+        let bytes: Vec<Vec<u8>> = pairs.iter().map(|(_, s)| self.request_form(s).bytes()).collect();
         let expected: Vec<(u32, &[u8], u32)> =
             pairs.iter().zip(&bytes).enumerate().map(|(i, ((_, s), b))| (i as u32 + 1, &b[..], s.len())).collect();
         Guest::verify_requests(&patched, &expected)?;

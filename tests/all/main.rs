@@ -14,6 +14,7 @@ mod shapes;
 mod regvm_diff;
 mod stackvm;
 mod stackvm_diff;
+mod threaded;
 mod harness;
 mod lua;
 mod lua_gen;

@@ -435,7 +435,7 @@ fn cyclic_blocks(body: &waffle::FunctionBody) -> HashSet<waffle::Block> {
 /// br_table on a cycle, or no cycle at all; and anywhere in the function, a
 /// load at a constant address in the guest's read-only data (`readonly`),
 /// which should have folded (acc_oplen's length table).
-fn loop_findings(
+pub(crate) fn loop_findings(
     wasm: &[u8],
     name: &str,
     buffers: &[(usize, u64, u64)],

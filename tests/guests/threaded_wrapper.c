@@ -7,7 +7,8 @@
  * in generic code.
  *
  * REQUEST_BODY=0 (threaded_wrapper.wasm): the request names the wrapper;
- * pweval must refuse it, naming the body, and the guest must keep working.
+ * pweval inlines the body into it (the body reaches a context intrinsic)
+ * and specializes it there.
  * REQUEST_BODY=1 (threaded_body.wasm): the request names the body itself,
  * with spec = 1 as a constant; pweval specializes it.
  *
