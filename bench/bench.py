@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import lua_suite
+import threaded_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "bench" / "build"
@@ -427,6 +428,10 @@ def main():
     p.add_argument("--no-lua", action="store_true", help="skip the Lua suite")
     p.add_argument("--lua-only", action="store_true", help="only the Lua suite (writes bench/lua-results.md)")
     p.add_argument("--lua-rounds", type=int, default=3, help="interleaved rounds of the Lua suite")
+    p.add_argument("--no-threaded", action="store_true", help="skip the threaded-code suite")
+    p.add_argument("--threaded-only", action="store_true",
+                   help="only the threaded-code suite (writes bench/threaded-results.md)")
+    p.add_argument("--threaded-rounds", type=int, default=5, help="interleaved rounds of the threaded-code suite")
     args = p.parse_args()
     if args.chart_only:
         chart(json.loads((ROOT / "bench" / "results.json").read_text()), args.chart_only)
@@ -434,12 +439,19 @@ def main():
     if args.quick:
         args.rounds = min(args.rounds, 3)
         args.lua_rounds = min(args.lua_rounds, 2)
+        args.threaded_rounds = min(args.threaded_rounds, 3)
         args.loop_count = min(args.loop_count, 20_000_000)
     BUILD.mkdir(parents=True, exist_ok=True)
     if args.lua_only:
         lua_times, lua_costs = lua_suite.run(args, PWEVAL, BUILD, interleaved, tool_cost)
         text = "## Lua suite\n\n" + lua_suite.table(lua_times, lua_costs, args)
         (ROOT / "bench" / "lua-results.md").write_text(text)
+        print(text)
+        return
+    if args.threaded_only:
+        text = "## Threaded-code suite\n\n" + threaded_suite.table(
+            threaded_suite.run(args, PWEVAL, BUILD, interleaved), args)
+        (ROOT / "bench" / "threaded-results.md").write_text(text)
         print(text)
         return
     if not weval_bin():
@@ -456,6 +468,10 @@ def main():
     if not args.no_lua:
         lua_times, lua_costs = lua_suite.run(args, PWEVAL, BUILD, interleaved, tool_cost)
         text += "\n## Lua suite\n\n" + lua_suite.table(lua_times, lua_costs, args)
+    if not args.no_threaded:
+        threaded_text = threaded_suite.table(threaded_suite.run(args, PWEVAL, BUILD, interleaved), args)
+        (ROOT / "bench" / "threaded-results.md").write_text("## Threaded-code suite\n\n" + threaded_text)
+        text += "\n## Threaded-code suite\n\n" + threaded_text
     # Raw times (seconds), so the chart can be redrawn without re-running.
     (ROOT / "bench" / "results.json").write_text(json.dumps({"seed": times, "suite": results}, indent=1))
     (ROOT / "bench" / "results.md").write_text(text)

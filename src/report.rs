@@ -114,6 +114,9 @@ impl Report {
                     ", {} contexts{flag}, {} cold path(s), blocks {} -> {}, instructions {} -> {}",
                     st.contexts, st.cold_paths.len(), st.blocks_in, st.blocks_out, st.insts_in, st.insts_out
                 );
+                if st.inlined_bodies > 0 {
+                    let _ = write!(s, ", {} function bodies inlined", st.inlined_bodies);
+                }
             }
             let _ = writeln!(s, ", {} bytes, {:.3} ms", r.output_bytes, r.micros as f64 / 1000.0);
         }

@@ -51,6 +51,25 @@ pub const MAX_CALLEE_VALUES: usize = 4_000;
 pub const MAX_TOTAL_VALUES: usize = 60_000;
 pub const MAX_TABLE_SLOTS: usize = 4_096;
 pub const MAX_DEPTH: usize = 4;
+/// At most this many functions of an indirect call's type for a
+/// (non-tail) indirect call to be inlined as a switch over them.
+pub const MAX_INDIRECT_CANDIDATES: usize = 32;
+
+/// Which functions of the table a dispatch clones.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Candidates {
+    /// Tail calls: all of the type, when one of them reaches a context.
+    Interpreter,
+    /// An ordinary indirect call: all of the type, when there are few.
+    Few,
+}
+
+#[derive(Clone, Copy)]
+enum CallSite {
+    Direct(u32),
+    /// `call_indirect` through table 0, by type index.
+    Indirect(u32),
+}
 
 /// What the pass did, for `--stats`.
 #[derive(Clone, Copy, Debug, Default)]
@@ -92,7 +111,7 @@ pub fn inline_calls(
     graph: &CallGraph,
     intrinsics: &HashMap<u32, Intrinsic>,
 ) -> Inlined {
-    let mut pass = Pass { body, func, ir, graph, intrinsics, instances: Vec::new(), cloned: 0, lifted: HashMap::new(), done: Inlined::default() };
+    let mut pass = Pass { body, func, ir, graph, intrinsics, instances: Vec::new(), cloned: 0, lifted: HashMap::new(), done: Inlined::default(), tried: Default::default() };
     let blocks: Vec<Block> = pass.body.blocks.iter().collect();
     pass.instances.push(Instance { ret: Ret::Return, members: HashMap::new(), dispatch: HashMap::new(), depth: 0, stack: vec![func], blocks: blocks.clone() });
     pass.rewrite_sites(blocks, 0);
@@ -111,6 +130,8 @@ struct Pass<'p, 'a> {
     cloned: usize,
     lifted: HashMap<u32, Option<FunctionBody>>,
     done: Inlined,
+    /// Calls already considered (a call left in place is not retried).
+    tried: std::collections::HashSet<Value>,
 }
 
 /// A tail call at the end of a block: `call M(args)` then `return` of
@@ -144,9 +165,11 @@ impl Pass<'_, '_> {
                 self.rewrite_tail(block, site, inst);
                 continue;
             }
-            if let Some((at, callee)) = self.inlinable_call(block, inst) {
-                if let Some(rest) = self.inline_direct(block, at, callee, inst) {
-                    work.push((rest, inst));
+            if let Some((at, site)) = self.inlinable_call(block, inst) {
+                match self.inline_call(block, at, site, inst) {
+                    Some(rest) => work.push((rest, inst)),
+                    // Look for the block's next call.
+                    None => work.push((block, inst)),
                 }
             }
         }
@@ -267,12 +290,12 @@ impl Pass<'_, '_> {
             return d;
         }
         self.instances[instance].dispatch.insert((type_index, table), None);
-        let d = self.make_dispatch(instance, type_index, table);
+        let d = self.make_dispatch(instance, type_index, table, Candidates::Interpreter);
         self.instances[instance].dispatch.insert((type_index, table), d);
         d
     }
 
-    fn make_dispatch(&mut self, instance: usize, type_index: u32, table: u32) -> Option<Block> {
+    fn make_dispatch(&mut self, instance: usize, type_index: u32, table: u32, which: Candidates) -> Option<Block> {
         if table != 0 {
             return None;
         }
@@ -281,10 +304,17 @@ impl Pass<'_, '_> {
         if slots.is_empty() || slots.len() > MAX_TABLE_SLOTS {
             return None;
         }
-        // Only an interpreter's operations are worth cloning: some
-        // function of the type must reach a context intrinsic.
-        let interpreter = slots.iter().flatten().any(|&g| self.graph.func_type(g) == Some(&ty) && self.graph.reaches_context(g));
-        if !interpreter {
+        let of_type: std::collections::BTreeSet<u32> =
+            slots.iter().flatten().copied().filter(|&g| self.graph.func_type(g) == Some(&ty)).collect();
+        let worth = match which {
+            // An interpreter's operations are worth cloning: some function
+            // of the type reaches a context intrinsic.
+            Candidates::Interpreter => of_type.iter().any(|&g| self.graph.reaches_context(g)),
+            // Handlers called from the interpreter loop (`handlers[op](vm)`):
+            // a small closed set.
+            Candidates::Few => of_type.len() <= MAX_INDIRECT_CANDIDATES,
+        };
+        if !worth {
             return None;
         }
         let params: Vec<Type> = ty.params().iter().map(|&v| wasm_type(v)).collect();
@@ -299,7 +329,12 @@ impl Pass<'_, '_> {
             if entries.contains_key(&g) {
                 continue;
             }
-            let entry = if self.graph.func_type(g) == Some(&ty) { self.member(instance, g) } else { None };
+            // An ordinary call never inlines the requested function or
+            // anything that may call it (a recursion); a tail call is a
+            // jump, so there it is fine.
+            let recursive = g == self.func || self.graph.may_call(g, self.func);
+            let allowed = which == Candidates::Interpreter || !recursive;
+            let entry = if allowed && self.graph.func_type(g) == Some(&ty) { self.member(instance, g) } else { None };
             entries.insert(g, entry);
         }
         if entries.values().all(|e| e.is_none()) {
@@ -348,30 +383,47 @@ impl Pass<'_, '_> {
         Some(d)
     }
 
-    /// A direct call in `block` worth inlining: its callee reaches a
-    /// context intrinsic, cannot call the requested function back, and is
-    /// not already being inlined around this block.
-    fn inlinable_call(&self, block: Block, instance: usize) -> Option<(usize, u32)> {
+    /// A call in `block` worth inlining: a direct call whose callee
+    /// reaches a context intrinsic, cannot call the requested function
+    /// back, and is not already being inlined around this block; or an
+    /// indirect call through table 0 (a handler table). Each call site is
+    /// considered once.
+    fn inlinable_call(&mut self, block: Block, instance: usize) -> Option<(usize, CallSite)> {
         let inst = &self.instances[instance];
         if inst.depth >= MAX_DEPTH {
             return None;
         }
-        self.body.blocks[block].insts.iter().enumerate().find_map(|(at, &v)| {
-            let ValueDef::Operator(Operator::Call { function_index }, _, _) = &self.body.values[v] else { return None };
-            let g = function_index.index() as u32;
-            let ok = !self.intrinsics.contains_key(&g)
-                && self.graph.tail_calls().target(g).is_none()
-                && self.graph.reaches_context(g)
-                && !inst.stack.contains(&g)
-                && !self.graph.may_call(g, self.func);
-            ok.then_some((at, g))
-        })
+        let found = self.body.blocks[block].insts.iter().enumerate().find_map(|(at, &v)| {
+            if self.tried.contains(&v) {
+                return None;
+            }
+            match &self.body.values[v] {
+                ValueDef::Operator(Operator::Call { function_index }, _, _) => {
+                    let g = function_index.index() as u32;
+                    let ok = !self.intrinsics.contains_key(&g)
+                        && self.graph.tail_calls().target(g).is_none()
+                        && self.graph.reaches_context(g)
+                        && !inst.stack.contains(&g)
+                        && !self.graph.may_call(g, self.func);
+                    ok.then_some((at, v, CallSite::Direct(g)))
+                }
+                ValueDef::Operator(Operator::CallIndirect { sig_index, table_index }, _, _)
+                    if table_index.index() == 0 =>
+                {
+                    Some((at, v, CallSite::Indirect(sig_index.index() as u32)))
+                }
+                _ => None,
+            }
+        });
+        let (at, v, site) = found?;
+        self.tried.insert(v);
+        Some((at, site))
     }
 
     /// Inline the call at `block.insts[at]`; the block holding the rest of
-    /// the caller's block (to look at again), or `None` when the callee
-    /// was not inlined.
-    fn inline_direct(&mut self, block: Block, at: usize, g: u32, instance: usize) -> Option<Block> {
+    /// the caller's block (to look at again), or `None` when nothing was
+    /// inlined.
+    fn inline_call(&mut self, block: Block, at: usize, site: CallSite, instance: usize) -> Option<Block> {
         let call = self.body.blocks[block].insts[at];
         let ValueDef::Operator(_, args, tys) = self.body.values[call].clone() else { return None };
         let args = self.body.arg_pool[args].to_vec();
@@ -382,22 +434,66 @@ impl Pass<'_, '_> {
         let params: Vec<Value> = tys.iter().map(|&t| self.body.add_blockparam(cont, t)).collect();
         let depth = self.instances[instance].depth + 1;
         let mut stack = self.instances[instance].stack.clone();
-        stack.push(g);
-        let Some((entry, blocks)) = self.clone_body(g) else {
-            self.body.blocks[cont].terminator = Terminator::Unreachable;
-            return None;
-        };
-        self.instances[instance].blocks.push(cont);
-        self.instances.push(Instance {
-            ret: Ret::Continue(cont),
-            members: HashMap::new(),
-            dispatch: HashMap::new(),
-            depth,
-            stack,
-            blocks: blocks.clone(),
-        });
-        let callee_instance = self.instances.len() - 1;
-        self.done.bodies += 1;
+        match site {
+            CallSite::Direct(g) => {
+                stack.push(g);
+                let Some((entry, blocks)) = self.clone_body(g) else {
+                    self.body.blocks[cont].terminator = Terminator::Unreachable;
+                    return None;
+                };
+                self.done.bodies += 1;
+                self.instances[instance].blocks.push(cont);
+                self.instances.push(Instance {
+                    ret: Ret::Continue(cont),
+                    members: HashMap::new(),
+                    dispatch: HashMap::new(),
+                    depth,
+                    stack,
+                    blocks: blocks.clone(),
+                });
+                let callee_instance = self.instances.len() - 1;
+                self.finish_split(block, at, call, cont, &params, &tys, BlockTarget { block: entry, args });
+                self.rewrite_sites(blocks, callee_instance);
+            }
+            CallSite::Indirect(type_index) => {
+                // A dispatch of its own, whose members return to `cont`
+                // (they are cloned and rewritten by `make_dispatch`).
+                self.instances.push(Instance {
+                    ret: Ret::Continue(cont),
+                    members: HashMap::new(),
+                    dispatch: HashMap::new(),
+                    depth,
+                    stack,
+                    blocks: Vec::new(),
+                });
+                let own = self.instances.len() - 1;
+                let Some(d) = self.make_dispatch(own, type_index, 0, Candidates::Few) else {
+                    self.body.blocks[cont].terminator = Terminator::Unreachable;
+                    return None;
+                };
+                self.instances[instance].blocks.push(cont);
+                // call_indirect's operands end with the table index, as the
+                // dispatch block's parameters do.
+                self.finish_split(block, at, call, cont, &params, &tys, BlockTarget { block: d, args });
+            }
+        }
+        Some(cont)
+    }
+
+    /// The caller's side of inlining `call` at `block.insts[at]`: the block
+    /// branches to `to`, the rest of it moves to `cont`, whose parameters
+    /// stand for the call's results.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_split(
+        &mut self,
+        block: Block,
+        at: usize,
+        call: Value,
+        cont: Block,
+        params: &[Value],
+        tys: &[Type],
+        to: BlockTarget,
+    ) {
         let mut rest: Vec<Value> = self.body.blocks[block].insts.split_off(at);
         rest.remove(0);
         // The call's results: a single value, or its PickOutputs.
@@ -421,13 +517,8 @@ impl Pass<'_, '_> {
             self.body.value_blocks[v] = cont;
         }
         self.body.blocks[cont].insts = rest;
-        let term = std::mem::replace(
-            &mut self.body.blocks[block].terminator,
-            Terminator::Br { target: BlockTarget { block: entry, args } },
-        );
+        let term = std::mem::replace(&mut self.body.blocks[block].terminator, Terminator::Br { target: to });
         self.body.blocks[cont].terminator = term;
-        self.rewrite_sites(blocks, callee_instance);
-        Some(cont)
     }
 
     /// Clone `g`'s body into the function: its entry block (parameters =

@@ -112,6 +112,8 @@ pub struct Stats {
     /// Paths that continue in the cold (generic) copy, with the reason of
     /// each (see `cold.rs`).
     pub cold_paths: Vec<String>,
+    /// Function bodies `inline.rs` cloned into the generic function.
+    pub inlined_bodies: usize,
 }
 
 /// Everything a specialization needs to know about the module.
@@ -148,7 +150,12 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
         why,
     };
     let before = |why: String| fail(why, None, None);
-    let mut stats = Stats { blocks_in: prepared.blocks, insts_in: prepared.insts, ..Stats::default() };
+    let mut stats = Stats {
+        blocks_in: prepared.blocks,
+        insts_in: prepared.insts,
+        inlined_bodies: prepared.inlined.bodies,
+        ..Stats::default()
+    };
 
     let mut buffers = Vec::new();
     let mut entry = Vec::new();
