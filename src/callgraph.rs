@@ -72,6 +72,8 @@ pub struct CallGraph {
     fixed_table: Vec<Option<u32>>,
     /// Each function's type.
     func_types: Vec<Option<FuncType>>,
+    /// The defined function named `memset` (C's), if any.
+    memset: Option<u32>,
 }
 
 fn traps_in_generic(i: Intrinsic) -> bool {
@@ -213,12 +215,23 @@ impl CallGraph {
             && !info.exports.iter().any(|e| e.kind == wasmparser::ExternalKind::Table && e.index == 0);
         let fixed_table = if table_fixed { info.table_contents(0) } else { Vec::new() };
         let func_types = (0..info.num_funcs()).map(|f| info.func_type(f).cloned()).collect();
-        CallGraph { traps, contexts, types: graph.types.clone(), names, tail, graph, fixed_table, func_types }
+        let memset = info
+            .func_names
+            .iter()
+            .find(|(&f, name)| name.as_str() == "memset" && f >= info.num_imported_funcs)
+            .map(|(&f, _)| f);
+        CallGraph { traps, contexts, types: graph.types.clone(), names, tail, graph, fixed_table, func_types, memset }
     }
 
     /// Whether `func` may execute `push.context` or `update.context`.
     pub fn reaches_context(&self, func: u32) -> bool {
         self.contexts.call(func)
+    }
+
+    /// Whether `func` may execute `read.reg`, `write.reg` or
+    /// `read.specialization.global`, which trap in generic code.
+    pub fn traps_in_generic(&self, func: u32) -> bool {
+        self.traps.call(func)
     }
 
     /// Whether `from` may call `to`, directly or through any chain of
@@ -260,6 +273,12 @@ impl CallGraph {
 
     pub fn type_at(&self, type_index: u32) -> Option<&FuncType> {
         self.type_of(type_index)
+    }
+
+    /// C's `memset`, found by name: its semantics are the C standard's
+    /// (`specialize/memfacts.rs` models a constant fill).
+    pub fn memset(&self) -> Option<u32> {
+        self.memset
     }
 
     pub fn tail_calls(&self) -> &TailCalls {

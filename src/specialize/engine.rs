@@ -27,7 +27,7 @@ use super::fold::{self, Buffer};
 use super::prepare::Pins;
 use super::why;
 use super::ranges;
-use super::state::{AVal, ChoiceId, Contexts, CtxId, Extra, Extras, Konst, SlotKey, REG_DEFAULT, ROOT};
+use super::state::{AVal, ChoiceId, Contexts, CtxId, Extra, Extras, Konst, MemKey, SlotKey, REG_DEFAULT, ROOT};
 use super::Limits;
 use crate::intrinsics::Intrinsic;
 
@@ -36,6 +36,18 @@ pub struct Key {
     pub ctx: CtxId,
     pub gblock: Block,
     pub pinned: Vec<(usize, Konst)>,
+    /// Constants of pinned memory cells (`memfacts.rs`).
+    pub cells: Vec<(MemKey, Konst)>,
+}
+
+/// What memory forwarding needs from outside the engine (`memfacts.rs`).
+pub struct MemSetup<'a> {
+    /// Cells whose constant is part of the block key.
+    pub pinned_cells: &'a BTreeSet<MemKey>,
+    /// Generic loads whose value flows to a context intrinsic.
+    pub pin_loads: &'a std::collections::HashSet<Value>,
+    /// C's `memset`, when the module has one (by name).
+    pub memset: Option<u32>,
 }
 
 /// One control-flow edge, abstractly: values are resolved to specialized
@@ -87,6 +99,8 @@ pub struct Walk {
     pub ctx: CtxId,
     /// The generic block being walked.
     pub gblock: Block,
+    /// Roots whose address escaped in this block (`memfacts.rs`).
+    pub escaped: BTreeSet<u32>,
 }
 
 pub struct Engine<'a> {
@@ -94,10 +108,10 @@ pub struct Engine<'a> {
     pins: &'a Pins,
     pub(super) intrinsics: &'a HashMap<u32, Intrinsic>,
     globals: &'a [Konst],
-    buffers: &'a [Buffer],
+    pub(super) buffers: &'a [Buffer],
     /// The guest's read-only data (`crate::readonly`).
-    readonly: &'a [Buffer],
-    limits: &'a Limits,
+    pub(super) readonly: &'a [Buffer],
+    pub(super) limits: &'a Limits,
     pub s: FunctionBody,
     pub ctxs: Contexts,
     choices: Choices,
@@ -128,6 +142,13 @@ pub struct Engine<'a> {
     /// `specialize.value` calls reached: with the contexts, what makes a
     /// request's answer more than a copy of the generic function.
     pub specialized_values: usize,
+    pub(super) pinned_cells: &'a BTreeSet<MemKey>,
+    pub(super) pin_loads: &'a std::collections::HashSet<Value>,
+    pub(super) memset: Option<u32>,
+    /// Cells a load feeding a context read (candidates for pinning).
+    pub wanted_cells: BTreeSet<MemKey>,
+    /// Constants seen per (context, generic block, pinned cell).
+    pub(super) cell_values: HashMap<(CtxId, Block, MemKey), std::collections::HashSet<Konst>>,
 }
 
 type Env = HashMap<Value, AVal>;
@@ -157,6 +178,7 @@ impl<'a> Engine<'a> {
         limits: &'a Limits,
         entry_state: Vec<AVal>,
         cold_unsupported: Option<&'static str>,
+        mem: MemSetup<'a>,
     ) -> Result<Self, String> {
         // The specialized function: same signature, entry params = args.
         let mut s = FunctionBody { n_params: g.n_params, rets: g.rets.clone(), ..Default::default() };
@@ -181,7 +203,7 @@ impl<'a> Engine<'a> {
                 }
             });
         }
-        let key = Key { ctx: ROOT, gblock: g.entry, pinned: vec![] };
+        let key = Key { ctx: ROOT, gblock: g.entry, pinned: vec![], cells: vec![] };
         let mut engine = Engine {
             g,
             pins,
@@ -208,6 +230,11 @@ impl<'a> Engine<'a> {
             processed: 0,
             specialized_values: 0,
             emitted: 0,
+            pinned_cells: mem.pinned_cells,
+            pin_loads: mem.pin_loads,
+            memset: mem.memset,
+            wanted_cells: BTreeSet::new(),
+            cell_values: HashMap::new(),
         };
         engine.keys.insert(key.clone(), entry);
         let keyed = Keyed {
@@ -367,6 +394,7 @@ impl<'a> Engine<'a> {
             dirty,
             ctx: key.ctx,
             gblock,
+            escaped: BTreeSet::new(),
         };
         for (i, &(_, gp)) in g.blocks[gblock].params.iter().enumerate() {
             walk.env.insert(gp, state[i]);
@@ -416,6 +444,39 @@ impl<'a> Engine<'a> {
                 if let Some(intrinsic) = called_intrinsic(g, self.intrinsics, inst) {
                     return self.eval_intrinsic(sb, intrinsic, op, &avals, &tys, walk);
                 }
+                if let Some(forwarded) = self.mem_before(inst, op, &avals, walk) {
+                    return Ok(Some(forwarded));
+                }
+                let result = self.eval_operator(sb, op, &avals, &tys, walk)?;
+                Ok(self.mem_after(sb, op, &avals, result, walk).or(result))
+            }
+            ValueDef::PickOutput(from, index, ty) => {
+                let from = self.lookup(&walk.env, *from)?;
+                let AVal::Runtime(from) = from else {
+                    return Err("internal: multi-value result is not a runtime value".into());
+                };
+                let value = self.s.add_value(ValueDef::PickOutput(from, *index, *ty));
+                self.s.append_to_block(sb, value);
+                Ok(Some(AVal::Runtime(value)))
+            }
+            ValueDef::Alias(to) => Ok(Some(self.lookup(&walk.env, *to)?)),
+            other => Err(format!("internal: unexpected value definition {other:?} in a block")),
+        }
+    }
+
+    /// An operator that is not an intrinsic: folded, or emitted.
+    fn eval_operator(
+        &mut self,
+        sb: Block,
+        op: &Operator,
+        avals: &[AVal],
+        tys: &[Type],
+        walk: &mut Walk,
+    ) -> Result<Option<AVal>, String> {
+        {
+            {
+                let avals = avals.to_vec();
+                let tys = tys.to_vec();
                 if op.is_call() || matches!(op, Operator::CallRef { .. }) {
                     // The callee may read and write the slots' memory.
                     self.flush(sb, walk);
@@ -473,17 +534,6 @@ impl<'a> Engine<'a> {
                     None => AVal::Runtime(value),
                 }))
             }
-            ValueDef::PickOutput(from, index, ty) => {
-                let from = self.lookup(&walk.env, *from)?;
-                let AVal::Runtime(from) = from else {
-                    return Err("internal: multi-value result is not a runtime value".into());
-                };
-                let value = self.s.add_value(ValueDef::PickOutput(from, *index, *ty));
-                self.s.append_to_block(sb, value);
-                Ok(Some(AVal::Runtime(value)))
-            }
-            ValueDef::Alias(to) => Ok(Some(self.lookup(&walk.env, *to)?)),
-            other => Err(format!("internal: unexpected value definition {other:?} in a block")),
         }
     }
 
@@ -595,7 +645,9 @@ impl<'a> Engine<'a> {
             TraceLine | Print | ContextBucket | ReachableAtDepth | AssertSpecialized
             | AssertConstMemory => Ok(None),
             PushStack | SyncStack | ReadStack | WriteStack | PopStack | ReadLocal | WriteLocal => {
-                self.eval_slot(sb, intrinsic, op, args, tys, walk)
+                let result = self.eval_slot(sb, intrinsic, op, args, tys, walk);
+                self.forget_under_slots(walk);
+                result
             }
         }
     }
@@ -745,7 +797,8 @@ impl<'a> Engine<'a> {
                 pinned.push((i, k));
             }
         }
-        let key = Key { ctx, gblock: gtarget, pinned };
+        let cells = self.pinned_cells_of(ctx, gtarget, out.extras);
+        let key = Key { ctx, gblock: gtarget, pinned, cells };
         let target = self.block_for(key, &args, out)?;
         Ok(Edge { target, args, extras: out.extras.clone(), dirty: out.dirty.clone() })
     }
@@ -848,9 +901,22 @@ impl<'a> Engine<'a> {
             keyed.dirty.retain(|k| dirty.contains(k));
             changed = true;
         }
+        // A symbolic address that meets into a runtime value escapes
+        // (`memfacts.rs`): nothing tracks where the runtime value goes.
+        let mut escaped: Vec<(u32, i64)> = Vec::new();
+        let mut note_escape = |cur: AVal, incoming: AVal, met: AVal| {
+            if !matches!(met, AVal::Addr { .. }) {
+                for a in [cur, incoming] {
+                    if let AVal::Addr { root, off, .. } = a {
+                        escaped.push((root, off));
+                    }
+                }
+            }
+        };
         for (i, cur) in keyed.state.iter_mut().enumerate() {
             let incoming = args.get(i).copied().unwrap_or(AVal::Runtime(keyed.params[i]));
             if let Some(met) = meet_one(*cur, incoming, keyed.params[i]) {
+                note_escape(*cur, incoming, met);
                 if let Some(origin) = keyed.origins.get_mut(&i) {
                     let (garg, from) = (out.gargs.get(i).copied(), out.from);
                     origin.1.get_or_insert(why::Incoming { value: incoming, garg, from });
@@ -883,7 +949,15 @@ impl<'a> Engine<'a> {
                 _ => extra_param(&mut self.s, block, keyed, extra),
             };
             if let Some(met) = meet_one(cur, incoming, param) {
+                note_escape(cur, incoming, met);
                 keyed.extras.insert(extra, met);
+                changed = true;
+            }
+        }
+        for (root, off) in escaped {
+            if super::memfacts::escape_reaches_frame(&keyed.extras, root, off)
+                && keyed.extras.remove(&Extra::Private(root)).is_some()
+            {
                 changed = true;
             }
         }

@@ -71,8 +71,12 @@ fn target_args(engine: &mut Engine<'_>, src: Block, edge: &Edge, n: usize, extra
             (None, Extra::Reg(_)) => REG_DEFAULT,
             // The target no longer uses this parameter (its state dropped
             // the slot); any value of the right type will do.
-            (None, Extra::Root(_)) => AVal::konst(Konst::I32(0)),
-            (None, Extra::Slot(_)) => AVal::konst(Konst::I64(0)),
+            (None, extra) => AVal::konst(match extra.ty() {
+                waffle::Type::I64 => Konst::I64(0),
+                waffle::Type::F32 => Konst::F32(0),
+                waffle::Type::F64 => Konst::F64(0),
+                _ => Konst::I32(0),
+            }),
         };
         args.push(engine.value_in(src, a));
     }

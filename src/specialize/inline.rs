@@ -22,9 +22,11 @@
 //!   `update.context` continuing the unrolling.
 //! - **Direct tail calls** to a member jump to its clone.
 //! - **Direct calls of functions that reach a context intrinsic** (the
-//!   trampoline that starts the first operation, or a wrapper) are inlined:
-//!   the callee's returns branch to the rest of the caller. Never a
-//!   function that may call the requested one (recursion).
+//!   trampoline that starts the first operation, or a wrapper), or that
+//!   hold `read.reg`/`write.reg` (an accessor clang -Oz outlined; left a
+//!   call, it would trap in generic code) are inlined: the callee's
+//!   returns branch to the rest of the caller. Never a function that may
+//!   call the requested one (recursion).
 //!
 //! Inlined code is the callee's own IR (lifted from the same module);
 //! nothing is assumed about it. Only a table no instruction and no host can
@@ -402,7 +404,7 @@ impl Pass<'_, '_> {
                     let g = function_index.index() as u32;
                     let ok = !self.intrinsics.contains_key(&g)
                         && self.graph.tail_calls().target(g).is_none()
-                        && self.graph.reaches_context(g)
+                        && (self.graph.reaches_context(g) || self.graph.traps_in_generic(g))
                         && !inst.stack.contains(&g)
                         && !self.graph.may_call(g, self.func);
                     ok.then_some((at, v, CallSite::Direct(g)))

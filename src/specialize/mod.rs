@@ -22,6 +22,7 @@ pub mod inline;
 /// Constant memory: bytes at an address that the specializer may read.
 pub use fold::Buffer as ConstMemory;
 mod lowering;
+mod memfacts;
 mod prepare;
 mod ranges;
 mod shared;
@@ -175,19 +176,40 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     // Runtime arguments become the specialized function's own parameters.
     let entry_state: Vec<AVal> =
         entry.iter().map(|a| a.unwrap_or(AVal::Runtime(waffle::Value::invalid()))).collect();
-    let mut engine = engine::Engine::new(
-        generic,
-        pins,
-        cx.intrinsics,
-        &globals,
-        &buffers,
-        cx.readonly,
-        cx.limits,
-        entry_state,
-        prepared.cold_unsupported,
-    )
-    .map_err(&before)?;
-    if let Err(why) = engine.run() {
+    // Memory cells a context's PC is loaded from are pinned (part of the
+    // block key); the engine reports the ones it met, and the request is
+    // specialized again with them (`memfacts.rs`).
+    let mut pinned_cells = std::collections::BTreeSet::new();
+    let mut rounds = 0;
+    let (mut engine, run) = loop {
+        let mem = engine::MemSetup {
+            pinned_cells: &pinned_cells,
+            pin_loads: &prepared.pin_loads,
+            memset: cx.callgraph.and_then(|c| c.memset()),
+        };
+        let mut engine = engine::Engine::new(
+            generic,
+            pins,
+            cx.intrinsics,
+            &globals,
+            &buffers,
+            cx.readonly,
+            cx.limits,
+            entry_state.clone(),
+            prepared.cold_unsupported,
+            mem,
+        )
+        .map_err(&before)?;
+        let run = engine.run();
+        let new: Vec<_> = engine.wanted_cells.difference(&pinned_cells).copied().collect();
+        if new.is_empty() || rounds >= memfacts::MAX_CELL_ROUNDS || started.elapsed() > cx.limits.max_time / 2 {
+            break (engine, run);
+        }
+        drop(engine);
+        pinned_cells.extend(new);
+        rounds += 1;
+    };
+    if let Err(why) = run {
         let at = engine.failed_at;
         if cx.want_ir_text {
             // Real terminators for what was built, so the text shows the

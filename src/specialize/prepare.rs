@@ -25,7 +25,11 @@ use crate::intrinsics::Intrinsic;
 /// only (an i64 whose high bits nothing observes, see `demanded.rs`).
 pub type Pins = HashMap<(Block, usize), bool>;
 
-pub fn prepare(body: &mut FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Pins {
+/// Loads whose value the pin slice reaches (it stops there): what they
+/// read must be a constant for specialization to go on (`memfacts.rs`).
+pub type PinLoads = HashSet<Value>;
+
+pub fn prepare(body: &mut FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> (Pins, PinLoads) {
     split_blocks(body, intrinsics);
     body.convert_to_max_ssa(None);
     body.recompute_edges();
@@ -86,8 +90,9 @@ fn split_blocks(body: &mut FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) {
 /// `ip - code` of a pointer PC, `pc + 1` at a shared loop latch. The
 /// constant on each incoming edge survives all of them only if the join
 /// itself is keyed by it.
-fn find_pins(body: &FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Pins {
+fn find_pins(body: &FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> (Pins, PinLoads) {
     let mut pinned: HashSet<(Block, usize)> = HashSet::new();
+    let mut loads: PinLoads = HashSet::new();
     let mut roots: Vec<Value> = Vec::new();
     for block in body.blocks.iter() {
         for &inst in &body.blocks[block].insts {
@@ -140,15 +145,38 @@ fn find_pins(body: &FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> Pins 
             ValueDef::Operator(op, args, tys) if op.is_pure() && body.type_pool[*tys].len() == 1 => {
                 work.extend(body.arg_pool[*args].iter().copied());
             }
+            ValueDef::Operator(op, _, _) if is_load(op) => {
+                loads.insert(value);
+            }
             _ => {}
         }
     }
     let low = super::demanded::low_only_values(body);
-    pinned
+    let pins = pinned
         .into_iter()
         .map(|(block, index)| {
             let low32 = body.blocks[block].params.get(index).is_some_and(|&(_, v)| low.contains(&v));
             ((block, index), low32)
         })
-        .collect()
+        .collect();
+    (pins, loads)
+}
+
+fn is_load(op: &Operator) -> bool {
+    use Operator::*;
+    matches!(
+        op,
+        I32Load { .. }
+            | I64Load { .. }
+            | I32Load8S { .. }
+            | I32Load8U { .. }
+            | I32Load16S { .. }
+            | I32Load16U { .. }
+            | I64Load8S { .. }
+            | I64Load8U { .. }
+            | I64Load16S { .. }
+            | I64Load16U { .. }
+            | I64Load32S { .. }
+            | I64Load32U { .. }
+    )
 }

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use waffle::FunctionBody;
 
 use super::inline;
-use super::prepare::{self, Pins};
+use super::prepare::{self, PinLoads, Pins};
 use crate::callgraph::CallGraph;
 use super::util;
 use crate::intrinsics::Intrinsic;
@@ -27,6 +27,7 @@ use crate::ir::{self, IrModule};
 pub struct Prepared {
     pub body: FunctionBody,
     pub pins: Pins,
+    pub pin_loads: PinLoads,
     /// `--dump-ir`: the function as lifted, before preparation.
     pub lifted_text: Option<String>,
     /// Size as lifted, for `--stats`.
@@ -86,10 +87,10 @@ fn prepare_function(
     if cfg!(debug_assertions) && inlined.bodies > 0 {
         ir::verify(&body)?;
     }
-    let pins = ir::guard(|| prepare::prepare(&mut body, intrinsics))?;
+    let (pins, pin_loads) = ir::guard(|| prepare::prepare(&mut body, intrinsics))?;
     if cfg!(debug_assertions) {
         ir::verify(&body)?;
     }
     let cold_unsupported = super::cold::unsupported_reason(&body, intrinsics);
-    Ok(Prepared { body, pins, lifted_text, blocks, insts, cold_unsupported, inlined })
+    Ok(Prepared { body, pins, pin_loads, lifted_text, blocks, insts, cold_unsupported, inlined })
 }

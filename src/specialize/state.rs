@@ -150,6 +150,54 @@ pub struct SlotKey {
 
 pub const ABSOLUTE: u32 = u32::MAX;
 
+/// Root of the symbolic addresses inside the function's own shadow-stack
+/// frame: `FRAME_ROOT | g` is the value global `g` (the stack pointer) had
+/// when the function was entered (see `memfacts.rs`).
+pub const FRAME_ROOT: u32 = 0x8000_0000;
+
+/// How a forwarded memory cell was written: the stored operand's type, and
+/// for a narrow store its width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cell {
+    I32,
+    I64,
+    F32,
+    F64,
+    I32N8,
+    I32N16,
+    I64N8,
+    I64N16,
+    I64N32,
+}
+
+impl Cell {
+    pub fn size(self) -> i64 {
+        match self {
+            Cell::I32N8 | Cell::I64N8 => 1,
+            Cell::I32N16 | Cell::I64N16 => 2,
+            Cell::I32 | Cell::F32 | Cell::I64N32 => 4,
+            Cell::I64 | Cell::F64 => 8,
+        }
+    }
+    /// The type of the stored operand.
+    pub fn ty(self) -> Type {
+        match self {
+            Cell::I32 | Cell::I32N8 | Cell::I32N16 => Type::I32,
+            Cell::I64 | Cell::I64N8 | Cell::I64N16 | Cell::I64N32 => Type::I64,
+            Cell::F32 => Type::F32,
+            Cell::F64 => Type::F64,
+        }
+    }
+}
+
+/// A memory cell whose contents are known: `size` bytes at `root + off`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MemKey {
+    pub root: u32,
+    pub off: i64,
+    pub cell: Cell,
+}
+
 /// State carried from block to block besides the generic block parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Extra {
@@ -160,13 +208,28 @@ pub enum Extra {
     Root(u32),
     /// The cached value of a stack or local slot; absent means "in memory".
     Slot(SlotKey),
+    /// What memory holds at a cell (the operand of the last store there,
+    /// or the value a load read); absent means unknown. Memory always has
+    /// it too (`memfacts.rs`: stores are never removed).
+    Mem(MemKey),
+    /// Bytes `start..end` past `root` all hold the (constant) byte value
+    /// (a `memset`).
+    Fill { root: u32, start: i64, end: i64 },
+    /// The frame root's address has not escaped, and the function's frame
+    /// is the value's (constant) number of bytes below it: no call and no
+    /// store through an unknown pointer can change those bytes.
+    Private(u32),
+    /// Global `g` holds this symbolic address (the stack pointer).
+    Global(u32),
 }
 
 impl Extra {
     pub fn ty(self) -> Type {
         match self {
-            Extra::Root(_) => Type::I32,
+            Extra::Root(_) | Extra::Fill { .. } | Extra::Global(_) => Type::I32,
+            Extra::Private(_) => Type::I64,
             Extra::Reg(_) | Extra::Slot(_) => Type::I64,
+            Extra::Mem(key) => key.cell.ty(),
         }
     }
 }

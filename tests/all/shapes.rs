@@ -145,25 +145,7 @@ fn combos() -> Vec<Combo> {
 /// a listed one that starts passing fails the test until it is taken off
 /// the list, so the list stays true. (shape, compiler or "*", level or "*",
 /// allowed failing steps, why.)
-const KNOWN_LIMITS: &[(&str, &str, &str, &[&str], &str)] = &[
-    (
-        "acc_table",
-        "*",
-        "*",
-        &["bytecode in loop", "fallback"],
-        "handlers called through a function table are not inlined, and the VM struct they update \
-         stays in memory: the PC is reloaded after each call (inlining: the threaded-code issue)",
-    ),
-    ("reg_table", "*", "*", &["bytecode in loop", "fallback"], "as acc_table"),
-    (
-        "reg_class",
-        "clang-14",
-        "Oz",
-        &["fallback"],
-        "clang -Oz outlines the accessors that hold read.reg/write.reg; pweval refuses to answer \
-         with calls into them (they trap in generic code)",
-    ),
-];
+const KNOWN_LIMITS: &[(&str, &str, &str, &[&str], &str)] = &[];
 
 fn known_limit(c: &Combo) -> Option<(&'static [&'static str], &'static str)> {
     KNOWN_LIMITS.iter().find_map(|&(shape, compiler, level, steps, why)| {
