@@ -548,6 +548,12 @@ impl<'a> Engine<'a> {
         walk: &mut Walk,
     ) -> Result<Option<AVal>, String> {
         use Intrinsic::*;
+        // An address handed to any other intrinsic may come back as a
+        // runtime value (`assume.const.memory`, `specialize.value`):
+        // it escapes (`memfacts.rs`). Slot intrinsics only access it.
+        if !matches!(intrinsic, PushStack | SyncStack | ReadStack | WriteStack | PopStack | ReadLocal | WriteLocal) {
+            super::memfacts::escape_all(args, walk);
+        }
         let ctx = &mut walk.ctx;
         let gblock = self.keyed[&sb].key.gblock;
         let constant = |a: AVal, what: &str, engine: &Self, ctx: CtxId| -> Result<u64, String> {
@@ -647,6 +653,10 @@ impl<'a> Engine<'a> {
             PushStack | SyncStack | ReadStack | WriteStack | PopStack | ReadLocal | WriteLocal => {
                 let result = self.eval_slot(sb, intrinsic, op, args, tys, walk);
                 self.forget_under_slots(walk);
+                if matches!(intrinsic, PushStack | WriteStack | WriteLocal) {
+                    // Written through memory when the slot is not cached.
+                    self.forget_written_slot(args[0], walk);
+                }
                 result
             }
         }

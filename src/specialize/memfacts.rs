@@ -371,6 +371,22 @@ impl Engine<'_> {
         walk.extras.extend(refills);
     }
 
+    /// A stack or local intrinsic wrote the 8 bytes at `ptr` (cached as a
+    /// slot, or through memory when its address has no usable symbolic
+    /// form): no fact may claim to know them.
+    pub(super) fn forget_written_slot(&self, ptr: AVal, walk: &mut Walk) {
+        let whole = MemoryArg { align: 3, offset: 0, memory: waffle::Memory::new(0) };
+        match symbolic(ptr, &whole) {
+            Some((root, off)) => {
+                if !is_private(walk, root, off, 8) {
+                    forget_shared(walk);
+                }
+                self.forget_range(walk, root, off, 8);
+            }
+            None => forget_shared(walk),
+        }
+    }
+
     /// Cached slots and facts never cover the same bytes: drop the facts
     /// under every cached slot (after a slot intrinsic).
     pub(super) fn forget_under_slots(&self, walk: &mut Walk) {
@@ -433,6 +449,15 @@ fn escape(walk: &mut Walk, root: u32, off: i64) {
         Some(n) if off < -n => {}
         _ => {
             walk.extras.remove(&Extra::Private(root));
+        }
+    }
+}
+
+/// Every symbolic address among `args` escapes.
+pub(super) fn escape_all(args: &[AVal], walk: &mut Walk) {
+    for a in args {
+        if let AVal::Addr { root, off, .. } = *a {
+            escape(walk, root, off);
         }
     }
 }
