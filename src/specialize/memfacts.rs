@@ -51,8 +51,9 @@
 //! wanted; the request is specialized again with that cell *pinned*: its
 //! constant is part of the block key (like a pinned parameter), so the two
 //! arms of `if (acc) vm->pc = t; else vm->pc += 2;` reach different copies
-//! of the join instead of meeting into a runtime PC. At most
-//! [`MAX_CELL_ROUNDS`] rounds.
+//! of the join instead of meeting into a runtime PC. Only a round that
+//! failed or left a cold path is followed by another, at most
+//! [`MAX_CELL_ROUNDS`] of them.
 
 use std::collections::BTreeMap;
 

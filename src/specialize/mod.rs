@@ -202,7 +202,10 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
         .map_err(&before)?;
         let run = engine.run();
         let new: Vec<_> = engine.wanted_cells.difference(&pinned_cells).copied().collect();
-        if new.is_empty() || rounds >= memfacts::MAX_CELL_ROUNDS || started.elapsed() > cx.limits.max_time / 2 {
+        // Again only when it helps: this round failed or left a path
+        // unspecialized (a runtime PC), and there are new cells to pin.
+        let complete = run.is_ok() && engine.cold_paths().is_empty();
+        if complete || new.is_empty() || rounds >= memfacts::MAX_CELL_ROUNDS || started.elapsed() > cx.limits.max_time / 2 {
             break (engine, run);
         }
         drop(engine);
