@@ -22,6 +22,9 @@ pub struct Answer {
     pub micros: u64,
 }
 
+/// Stack of each worker thread.
+const WORKER_STACK: usize = 1 << 30;
+
 pub struct Settings<'o> {
     pub limits: &'o Limits,
     pub want_ir_text: bool,
@@ -83,15 +86,22 @@ pub fn answer_all(
             progress(finished, total);
         }
     };
-    if threads == 1 {
-        work();
-    } else {
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(work);
+    // Workers get a large stack: the IR library's passes recurse over the
+    // CFG, and a specialized function of a few thousand blocks (a long
+    // branchy bytecode function) overflowed the default 2 MB, aborting the
+    // whole run. The stack is reserved address space, used only as needed.
+    std::thread::scope(|scope| {
+        let mut spawned = 0;
+        for _ in 0..threads {
+            let builder = std::thread::Builder::new().name("pweval-request".into()).stack_size(WORKER_STACK);
+            if builder.spawn_scoped(scope, &work).is_ok() {
+                spawned += 1;
             }
-        });
-    }
+        }
+        if spawned == 0 {
+            work();
+        }
+    });
     let slots = slots.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
     slots
         .into_iter()
