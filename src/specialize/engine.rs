@@ -518,6 +518,9 @@ impl<'a> Engine<'a> {
                     if let Some(folded) = fold::fold(op, &avals) {
                         return Ok(Some(folded));
                     }
+                    if let Some(decided) = ranges::fold_compare(op, &avals) {
+                        return Ok(Some(AVal::konst(Konst::I32(u32::from(decided)))));
+                    }
                 }
                 let vals: Vec<Value> = avals.iter().map(|&a| self.value_in(sb, a)).collect();
                 let value = self.emit_op(sb, op.clone(), &vals, &tys);
@@ -1016,6 +1019,12 @@ fn meet_one(cur: AVal, incoming: AVal, param: Value) -> Option<AVal> {
             None
         }
         (AVal::Ranged { lo, hi, .. }, AVal::Ranged { lo: l2, hi: h2, .. }) if lo == l2 && hi == h2 => None,
+        // A constant inside the range keeps the range: the first trip
+        // through a loop (constants) meets the later ones (`x & 3`).
+        (AVal::Ranged { lo, hi, .. }, AVal::Const { k, .. }) if (lo..=hi).contains(&k.as_u64()) => None,
+        (AVal::Const { k, .. }, AVal::Ranged { lo, hi, .. }) if (lo..=hi).contains(&k.as_u64()) => {
+            Some(AVal::Ranged { value: param, lo, hi })
+        }
         _ => Some(AVal::Runtime(param)),
     }
 }
