@@ -215,8 +215,8 @@ fn random_programs(half: usize) {
     let total: usize = std::env::var("LUA_DIFF_PROGRAMS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let first_seed: u64 = std::env::var("LUA_DIFF_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed_0000);
     let (from, count) = if half == 0 { (0, total / 2) } else { (total / 2, total - total / 2) };
-    // Cranelift's optimisations change nothing pweval is tested on here
-    // and take half of the compile time of these modules; the corpus
+    // Cranelift's optimisations change nothing pweval is tested on here,
+    // and these 100 MB modules are compiled twice per batch; the corpus
     // test compiles with the default settings.
     let mut config = wasmtime::Config::new();
     config.cranelift_opt_level(wasmtime::OptLevel::None);
