@@ -74,6 +74,23 @@ pub struct CallGraph {
     func_types: Vec<Option<FuncType>>,
     /// The defined function named `memset` (C's), if any.
     memset: Option<u32>,
+    /// Requests whose specialized functions a `call_indirect` may reach
+    /// (`specialize::inline`); empty when their table slots are not fixed.
+    request_targets: Vec<RequestTarget>,
+}
+
+/// A request as a callee: an indirect call whose table index was loaded
+/// from `result_slot` and equals `table_slot` calls this request's
+/// specialized function, which is `func` with `args`' constants in place
+/// of whatever the call passes there.
+#[derive(Clone, Debug)]
+pub struct RequestTarget {
+    pub func: u32,
+    pub table_slot: u32,
+    pub result_slot: u32,
+    /// Per parameter: the constant (a buffer argument is its address), or
+    /// `None` for a runtime parameter.
+    pub args: Vec<Option<crate::requests::ConstArg>>,
 }
 
 fn traps_in_generic(i: Intrinsic) -> bool {
@@ -220,7 +237,18 @@ impl CallGraph {
             .iter()
             .find(|(&f, name)| name.as_str() == "memset" && f >= info.num_imported_funcs)
             .map(|(&f, _)| f);
-        CallGraph { traps, contexts, types: graph.types.clone(), names, tail, graph, fixed_table, func_types, memset }
+        CallGraph {
+            traps,
+            contexts,
+            types: graph.types.clone(),
+            names,
+            tail,
+            graph,
+            fixed_table,
+            func_types,
+            memset,
+            request_targets: Vec::new(),
+        }
     }
 
     /// Whether `func` may execute `push.context` or `update.context`.
@@ -269,6 +297,16 @@ impl CallGraph {
 
     pub fn func_type(&self, func: u32) -> Option<&FuncType> {
         self.func_types.get(func as usize).and_then(|t| t.as_ref())
+    }
+
+    /// Requests a `call_indirect` may reach (see [`RequestTarget`]).
+    pub fn with_request_targets(mut self, targets: Vec<RequestTarget>) -> Self {
+        self.request_targets = targets;
+        self
+    }
+
+    pub fn request_targets(&self) -> &[RequestTarget] {
+        &self.request_targets
     }
 
     pub fn type_at(&self, type_index: u32) -> Option<&FuncType> {

@@ -28,6 +28,7 @@
 pub mod answer;
 pub mod callgraph;
 pub mod readonly;
+pub mod request_calls;
 pub mod error;
 pub mod explain;
 pub mod intrinsics;
@@ -185,8 +186,20 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     let to_answer = if options.generic_only { &[][..] } else { &list.requests[..] };
     report.kept_generic = list.requests.len() - to_answer.len();
     let requested: Vec<u32> = to_answer.iter().map(|r| r.func).collect();
-    let callgraph = need_ir.then(|| callgraph::CallGraph::new(&info, &intrinsics, &requested, tail_calls.clone()));
-    let readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
+    // Requests as callees: every request gets table slot `first_slot + k`
+    // (one that falls back gets a forwarder to its generic function), so a
+    // specialized body can recognise a call of another request's function.
+    let targets = if need_ir { request_calls::targets(&info, to_answer) } else { Vec::new() };
+    let callgraph = need_ir.then(|| {
+        callgraph::CallGraph::new(&info, &intrinsics, &requested, tail_calls.clone())
+            .with_request_targets(targets.clone())
+    });
+    let mut readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
+    readonly.extend(request_calls::target_buffers(to_answer, &targets));
+    let mut intrinsics = intrinsics;
+    if !targets.is_empty() {
+        intrinsics.insert(intrinsics::KNOWN_EQ_FUNC, intrinsics::Intrinsic::KnownEq);
+    }
     let settings = answer::Settings {
         readonly: &readonly,
         callgraph: callgraph.as_ref(),
@@ -234,6 +247,11 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
                 });
             }
             Err(failure) => {
+                if !targets.is_empty() {
+                    // Keep the later requests' table slots where the
+                    // specialized bodies expect them.
+                    plan.new_funcs.push(request_calls::forwarder(&info, request.func, &function)?);
+                }
                 report.diagnostics.push(Diagnostic::warning(
                     &request.subject,
                     format!("{}; the guest keeps using the generic function", failure.why),

@@ -40,8 +40,8 @@ static const OpInfo op_info[OP_COUNT] = {
 static uint32_t operand_words(uint8_t kind) {
   switch (kind) {
     case K_NONE: return 0;
-    case K_LOCAL_INT:
-    case K_FUNC: return 2;
+    case K_LOCAL_INT: return 2;
+    case K_FUNC: return 3;
     default: return 1;
   }
 }
@@ -424,6 +424,7 @@ static void instruction(Asm* a, char** tok, int n, char* str) {
       a->calls[a->ncalls++] = (Ref){xstrdup(tok[1]), (uint32_t)a->cur, f->len, a->line};
       emit(a, 0); /* callee index */
       emit(a, 0); /* its parameter count (the CALL handler needs it constant) */
+      emit(a, 0); /* the address of its Func (see OP_CALL in interp.c) */
       break;
     case K_STRING:
       GROW(vm->strings, vm->nstrings, a->strings_cap);
@@ -621,6 +622,8 @@ void stackvm_load(VM* vm, const char* path) {
     }
     vm->funcs[r->func].code[r->at] = (uint64_t)callee;
     vm->funcs[r->func].code[r->at + 1] = vm->funcs[callee].nparams;
+    /* funcs is final here: every function has been read. */
+    vm->funcs[r->func].code[r->at + 2] = (uint64_t)(uintptr_t)&vm->funcs[callee];
     free(r->name);
   }
   for (uint32_t fi = 0; fi < vm->nfuncs; fi++) {

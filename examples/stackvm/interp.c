@@ -98,9 +98,8 @@ static __attribute__((noinline)) void print_f64(double v) { printf("%.6f", v); }
  * Always inlined, so a bytecode call is one Wasm call (call_indirect for a
  * specialized callee) and not two.
  */
-static inline __attribute__((always_inline)) uint64_t call_func(VM* vm, uint32_t fidx,
-                                                                uint64_t* fp) {
-  const Func* f = &vm->funcs[fidx];
+static inline __attribute__((always_inline)) uint64_t call_func(VM* vm, const Func* f,
+                                                                uint32_t fidx, uint64_t* fp) {
   uint64_t r;
   if (++vm->depth > STACKVM_MAX_DEPTH) {
     fail_depth(vm, fidx);
@@ -116,7 +115,9 @@ static inline __attribute__((always_inline)) uint64_t call_func(VM* vm, uint32_t
   return r;
 }
 
-uint64_t stackvm_call(VM* vm, uint32_t fidx, uint64_t* fp) { return call_func(vm, fidx, fp); }
+uint64_t stackvm_call(VM* vm, uint32_t fidx, uint64_t* fp) {
+  return call_func(vm, &vm->funcs[fidx], fidx, fp);
+}
 
 /* Array handles are heap word indices: heap[h] is the length, the elements
  * follow. Returns the element's address or stops the VM. Handles are plain
@@ -426,7 +427,14 @@ static inline __attribute__((always_inline)) uint64_t interp(const uint64_t* cod
         if (spec) {
           weval_sync_stack();
         }
-        r = call_func(vm, callee, &fp[sp - nargs]);
+        /* The callee's Func by the address the assembler stored in the
+         * code, not by &vm->funcs[callee]: in a specialized copy the code
+         * is constant, so the load of f->specialized is at a constant
+         * address, the callee's request result slot. pweval then knows
+         * which specialized function the call reaches and inlines it
+         * (guarded by the loaded table index). */
+        const Func* f = (const Func*)(uintptr_t)ARG(3);
+        r = call_func(vm, f, callee, &fp[sp - nargs]);
         /* Drop the arguments. The spec flavour pops them one by one so that
          * the specializer's model of the stack stays in step with sp; a
          * switch on the constant nargs (not a loop) keeps every pop at a
@@ -448,7 +456,7 @@ static inline __attribute__((always_inline)) uint64_t interp(const uint64_t* cod
           sp -= nargs;
         }
         PUSH(r);
-        pc += 3;
+        pc += 4;
         break;
       }
       case OP_RET: {

@@ -101,7 +101,7 @@ enum {
   K_LOCAL_INT, /* local index, int64 immediate */
   K_GLOBAL,    /* global index */
   K_LABEL,     /* jump target: absolute pc in the same function's code */
-  K_FUNC,      /* callee function index, its parameter count */
+  K_FUNC,      /* callee function index, its parameter count, its Func's address */
   K_STRING     /* string table index */
 };
 

@@ -42,7 +42,16 @@ pub enum Intrinsic {
     AssertConstMemory,
     ReachableAtDepth,
     AssertSpecialized,
+    /// pweval's own, never imported by guests: `known.eq(a, b)` is 1 when
+    /// the specializer knows `a` is the constant `b`, else 0 (also in
+    /// generic code). Both answers are exact wherever `inline.rs` puts it:
+    /// it only chooses between two equivalent paths.
+    KnownEq,
 }
+
+/// The function index `inline.rs` calls `known.eq` through: no module has
+/// this many functions, so it never names a real one.
+pub const KNOWN_EQ_FUNC: u32 = u32::MAX - 1;
 
 use Intrinsic::*;
 use ValType::{I32, I64};
@@ -73,6 +82,7 @@ const TABLE: &[(Intrinsic, &str, &[ValType], &[ValType])] = &[
     (AssertConstMemory, "assert.const.memory", &[I32, I32], &[]),
     (ReachableAtDepth, "reachable.at.depth", &[I32], &[]),
     (AssertSpecialized, "assert.specialized", &[I32], &[]),
+    (KnownEq, "pweval.known.eq", &[I32, I32], &[I32]),
 ];
 
 impl Intrinsic {

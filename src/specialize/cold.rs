@@ -110,6 +110,7 @@ impl Engine<'_> {
                         self.emit_op(cb, Operator::I64Store { memory }, &stored, &[]);
                         None
                     }
+                    KnownEq => Some(self.emit_op(cb, Operator::I32Const { value: 0 }, &[], &[Type::I32])),
                     ReadReg | WriteReg | ReadSpecializationGlobal => {
                         return Err(format!("internal: cold copy of {intrinsic:?}"))
                     }

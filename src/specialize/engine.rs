@@ -651,6 +651,11 @@ impl<'a> Engine<'a> {
                 Ok(None)
             }
             AssumeConstMemory | AssumeConstMemoryTransitive => Ok(Some(args[0])),
+            KnownEq => {
+                let known = matches!((args[0].as_const(), args[1].as_const()),
+                    (Some(a), Some(b)) if a.as_u64() as u32 == b.as_u64() as u32);
+                Ok(Some(AVal::konst(Konst::I32(u32::from(known)))))
+            }
             TraceLine | Print | ContextBucket | ReachableAtDepth | AssertSpecialized
             | AssertConstMemory => Ok(None),
             PushStack | SyncStack | ReadStack | WriteStack | PopStack | ReadLocal | WriteLocal => {

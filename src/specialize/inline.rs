@@ -21,6 +21,10 @@
 //!   and the operation is specialized in the current context, its
 //!   `update.context` continuing the unrolling.
 //! - **Direct tail calls** to a member jump to its clone.
+//! - **Calls of requests' specialized functions** (a bytecode CALL whose
+//!   callee's table index is loaded from the callee's request result
+//!   slot): a chain of guarded copies of the requests' functions with their
+//!   constants (`request_chain`, and `crate::request_calls`).
 //! - **Direct calls of functions that reach a context intrinsic** (the
 //!   trampoline that starts the first operation, or a wrapper), or that
 //!   hold `read.reg`/`write.reg` (an accessor clang -Oz outlined; left a
@@ -56,6 +60,10 @@ pub const MAX_DEPTH: usize = 4;
 /// At most this many functions of an indirect call's type for a
 /// (non-tail) indirect call to be inlined as a switch over them.
 pub const MAX_INDIRECT_CANDIDATES: usize = 32;
+/// How many activations of one function a chain of inlined request bodies
+/// may hold (the requested function counts as one): a bytecode function
+/// that calls itself is unrolled this deep minus one.
+pub const MAX_REQUEST_NESTING: usize = 3;
 
 /// Which functions of the table a dispatch clones.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -113,10 +121,13 @@ pub fn inline_calls(
     graph: &CallGraph,
     intrinsics: &HashMap<u32, Intrinsic>,
 ) -> Inlined {
-    let mut pass = Pass { body, func, ir, graph, intrinsics, instances: Vec::new(), cloned: 0, lifted: HashMap::new(), done: Inlined::default(), tried: Default::default() };
+    let mut pass = Pass { body, func, ir, graph, intrinsics, instances: Vec::new(), cloned: 0, lifted: HashMap::new(), done: Inlined::default(), tried: Default::default(), pending: Default::default() };
     let blocks: Vec<Block> = pass.body.blocks.iter().collect();
     pass.instances.push(Instance { ret: Ret::Return, members: HashMap::new(), dispatch: HashMap::new(), depth: 0, stack: vec![func], blocks: blocks.clone() });
     pass.rewrite_sites(blocks, 0);
+    while let Some((blocks, instance)) = pass.pending.pop_front() {
+        pass.rewrite_sites(blocks, instance);
+    }
     pass.connect_returns();
     pass.body.recompute_edges();
     pass.done
@@ -134,6 +145,8 @@ struct Pass<'p, 'a> {
     done: Inlined,
     /// Calls already considered (a call left in place is not retried).
     tried: std::collections::HashSet<Value>,
+    /// Inlined request bodies whose own calls are still to be looked at.
+    pending: std::collections::VecDeque<(Vec<Block>, usize)>,
 }
 
 /// A tail call at the end of a block: `call M(args)` then `return` of
@@ -458,6 +471,11 @@ impl Pass<'_, '_> {
                 self.rewrite_sites(blocks, callee_instance);
             }
             CallSite::Indirect(type_index) => {
+                if let Some(test) = self.request_chain(&args, type_index, cont, depth, &stack) {
+                    self.instances[instance].blocks.push(cont);
+                    self.finish_split(block, at, call, cont, &params, &tys, BlockTarget { block: test, args: Vec::new() });
+                    return Some(cont);
+                }
                 // A dispatch of its own, whose members return to `cont`
                 // (they are cloned and rewritten by `make_dispatch`).
                 self.instances.push(Instance {
@@ -480,6 +498,119 @@ impl Pass<'_, '_> {
             }
         }
         Some(cont)
+    }
+
+    /// Calls of requests' specialized functions (`--explain`: a bytecode
+    /// CALL of a constant callee). When the table index `idx` of `call` was
+    /// loaded from memory, a chain of tests, one per request of the call's
+    /// type: "the load's address is known to be request k's result slot"
+    /// (`known.eq`, decided by the engine, false in generic code) and then
+    /// "`idx` is k's table slot" (at run time). Where both hold, the call
+    /// is k's specialized function, i.e. `k.func` with k's constants, so
+    /// that body is inlined; anything else makes the original call. The
+    /// engine folds every `known.eq` but the one of the request the
+    /// bytecode names, so one body is specialized per call site. The entry
+    /// block of the chain, or `None` when the call does not qualify.
+    fn request_chain(
+        &mut self,
+        args: &[Value],
+        type_index: u32,
+        cont: Block,
+        depth: usize,
+        stack: &[u32],
+    ) -> Option<Block> {
+        let ty = self.graph.type_at(type_index)?.clone();
+        let targets: Vec<crate::callgraph::RequestTarget> = self
+            .graph
+            .request_targets()
+            .iter()
+            .filter(|t| self.graph.func_type(t.func) == Some(&ty))
+            .cloned()
+            .collect();
+        if targets.is_empty() || targets.len() > MAX_INDIRECT_CANDIDATES {
+            return None;
+        }
+        let (&idx, call_args) = args.split_last()?;
+        let ValueDef::Operator(Operator::I32Load { memory }, load_args, _) = &self.body.values[self.body.resolve_alias(idx)] else {
+            return None;
+        };
+        if memory.memory.index() != 0 {
+            return None;
+        }
+        let addr_base = self.body.arg_pool[*load_args][0];
+        let offset = memory.offset;
+        // The original call, continuing in `cont`.
+        let fallback = self.body.add_block();
+        let values = self.call_real(fallback, TailTarget::Indirect { type_index, table: 0 }, args);
+        self.body.blocks[fallback].terminator = Terminator::Br { target: BlockTarget { block: cont, args: values } };
+        let mut next = fallback;
+        for target in targets.iter().rev() {
+            let nested = stack.iter().filter(|&&f| f == target.func).count();
+            if nested >= MAX_REQUEST_NESTING {
+                continue;
+            }
+            let Some((entry, blocks)) = self.clone_body(target.func) else { continue };
+            self.done.bodies += 1;
+            let mut member_stack = stack.to_vec();
+            member_stack.push(target.func);
+            self.instances.push(Instance {
+                ret: Ret::Continue(cont),
+                members: HashMap::new(),
+                dispatch: HashMap::new(),
+                depth,
+                stack: member_stack,
+                blocks: blocks.clone(),
+            });
+            let member = self.instances.len() - 1;
+            // idx == k's slot: k's body, its constants in place.
+            let enter = self.body.add_block();
+            let mut entry_args = Vec::with_capacity(call_args.len());
+            for (p, &arg) in call_args.iter().enumerate() {
+                entry_args.push(match target.args.get(p).cloned().flatten() {
+                    None => arg,
+                    Some(c) => {
+                        use crate::requests::ConstArg;
+                        let (op, t) = match c {
+                            ConstArg::I32(v) => (Operator::I32Const { value: v }, Type::I32),
+                            ConstArg::Buffer { addr, .. } => (Operator::I32Const { value: addr }, Type::I32),
+                            ConstArg::I64(v) => (Operator::I64Const { value: v }, Type::I64),
+                            ConstArg::F32(v) => (Operator::F32Const { value: v }, Type::F32),
+                            ConstArg::F64(v) => (Operator::F64Const { value: v }, Type::F64),
+                        };
+                        self.body.add_op(enter, op, &[], &[t])
+                    }
+                });
+            }
+            self.body.blocks[enter].terminator = Terminator::Br { target: BlockTarget { block: entry, args: entry_args } };
+            let guard = self.body.add_block();
+            let slot = self.body.add_op(guard, Operator::I32Const { value: target.table_slot }, &[], &[Type::I32]);
+            let is_slot = self.body.add_op(guard, Operator::I32Eq, &[idx, slot], &[Type::I32]);
+            self.body.blocks[guard].terminator = Terminator::CondBr {
+                cond: is_slot,
+                if_true: BlockTarget { block: enter, args: Vec::new() },
+                if_false: BlockTarget { block: fallback, args: Vec::new() },
+            };
+            let test = self.body.add_block();
+            let off = self.body.add_op(test, Operator::I32Const { value: offset as u32 }, &[], &[Type::I32]);
+            let addr = self.body.add_op(test, Operator::I32Add, &[addr_base, off], &[Type::I32]);
+            let want = self.body.add_op(test, Operator::I32Const { value: target.result_slot }, &[], &[Type::I32]);
+            let known = self.body.add_op(
+                test,
+                Operator::Call { function_index: waffle::Func::new(crate::intrinsics::KNOWN_EQ_FUNC as usize) },
+                &[addr, want],
+                &[Type::I32],
+            );
+            self.body.blocks[test].terminator = Terminator::CondBr {
+                cond: known,
+                if_true: BlockTarget { block: guard, args: Vec::new() },
+                if_false: BlockTarget { block: next, args: Vec::new() },
+            };
+            next = test;
+            // Breadth first: every callee of this call site before any
+            // callee's own calls take from the budget.
+            self.pending.push_back((blocks, member));
+        }
+        (next != fallback).then_some(next)
     }
 
     /// The caller's side of inlining `call` at `block.insts[at]`: the block

@@ -1,0 +1,85 @@
+//! Requests as callees.
+//!
+//! An interpreter's bytecode CALL reaches the callee's specialized function
+//! through memory: the guest loads the table index pweval stored in the
+//! callee's request result slot and makes a `call_indirect`. For a body to
+//! inline that callee (`specialize::inline`, the request chain), the table
+//! slot of every request must be known before any request is answered. So
+//! when some request may be called this way, request `k` (in answering
+//! order) always gets slot `first_slot + k`: a request that falls back
+//! gets a *forwarder*, a function of its type that calls the generic
+//! function. Its slot is never stored anywhere, so nothing but an inlined
+//! chain's own test could name it, and calling it is exactly the generic
+//! call. A request's constant buffers become read-only data for every
+//! request: they are pweval's private copies in the request record, which
+//! no guest code writes, and an inlined callee folds its loads from them as
+//! its own specialized function would.
+
+use crate::callgraph::RequestTarget;
+use crate::error::Result;
+use crate::module::parse::ModuleInfo;
+use crate::module::rewrite::{self, NewFunc};
+use crate::requests::{ArgSpec, ConstArg, Request};
+use crate::specialize::ConstMemory;
+use crate::specialize::inline::MAX_INDIRECT_CANDIDATES;
+
+/// The requests a specialized body may inline when it calls them: those of
+/// function types shared by at most [`MAX_INDIRECT_CANDIDATES`] requests
+/// (a chain is one test per candidate), with their output table slots.
+/// Empty when table 0 cannot take new functions.
+pub fn targets(info: &ModuleInfo<'_>, requests: &[Request]) -> Vec<RequestTarget> {
+    let Some(first_slot) = rewrite::first_new_slot(info) else { return Vec::new() };
+    let type_of = |r: &Request| info.func_types.get(r.func as usize).copied();
+    let mut out = Vec::new();
+    for (k, request) in requests.iter().enumerate() {
+        let same_type = requests.iter().filter(|r| type_of(r) == type_of(request)).count();
+        let (Ok(k), Ok(result_slot)) = (u32::try_from(k), u32::try_from(request.result_slot)) else { continue };
+        let Some(table_slot) = first_slot.checked_add(k) else { continue };
+        if same_type > MAX_INDIRECT_CANDIDATES || type_of(request).is_none() {
+            continue;
+        }
+        let args = request
+            .args
+            .iter()
+            .map(|a| match a {
+                ArgSpec::Runtime => None,
+                ArgSpec::Const(c) => Some(c.clone()),
+            })
+            .collect();
+        out.push(RequestTarget { func: request.func, table_slot, result_slot, args });
+    }
+    out
+}
+
+/// The constant buffers of the target requests, as read-only memory.
+pub fn target_buffers(requests: &[Request], targets: &[RequestTarget]) -> Vec<ConstMemory> {
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    let slots: std::collections::HashSet<u32> = targets.iter().map(|t| t.result_slot).collect();
+    requests
+        .iter()
+        .filter(|r| u32::try_from(r.result_slot).is_ok_and(|s| slots.contains(&s)))
+        .flat_map(|r| r.args.iter())
+        .filter_map(|a| match a {
+            ArgSpec::Const(ConstArg::Buffer { addr, bytes }) => Some(ConstMemory { addr: *addr, bytes: bytes.clone() }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A function of `func`'s type that calls `func` with its arguments.
+pub fn forwarder(info: &ModuleInfo<'_>, func: u32, name: &str) -> Result<NewFunc> {
+    let type_index = info.func_types.get(func as usize).copied();
+    let ty = type_index.and_then(|t| info.func_type(func).map(|ty| (t, ty.params().len())));
+    let Some((type_index, params)) = ty else {
+        return Err(crate::Error::Other(format!("function {func} has no type")));
+    };
+    let mut f = wasm_encoder::Function::new([]);
+    for p in 0..params as u32 {
+        f.instruction(&wasm_encoder::Instruction::LocalGet(p));
+    }
+    f.instruction(&wasm_encoder::Instruction::Call(func));
+    f.instruction(&wasm_encoder::Instruction::End);
+    Ok(NewFunc { type_index, body: f.into_raw_body(), name: format!("{name}.pweval.forward") })
+}
