@@ -142,6 +142,9 @@ pub struct Engine<'a> {
     /// `specialize.value` calls reached: with the contexts, what makes a
     /// request's answer more than a copy of the generic function.
     pub specialized_values: usize,
+    /// Request chain sites (context, generic block) whose `known.eq` said
+    /// yes: at most `inline::MAX_INLINED_CALLS` per request.
+    inlined_calls: std::collections::HashSet<(CtxId, Block)>,
     pub(super) pinned_cells: &'a BTreeSet<MemKey>,
     pub(super) pin_loads: &'a std::collections::HashSet<Value>,
     pub(super) memset: Option<u32>,
@@ -229,6 +232,7 @@ impl<'a> Engine<'a> {
             started: Instant::now(),
             processed: 0,
             specialized_values: 0,
+            inlined_calls: Default::default(),
             emitted: 0,
             pinned_cells: mem.pinned_cells,
             pin_loads: mem.pin_loads,
@@ -654,7 +658,17 @@ impl<'a> Engine<'a> {
             KnownEq => {
                 let known = matches!((args[0].as_const(), args[1].as_const()),
                     (Some(a), Some(b)) if a.as_u64() as u32 == b.as_u64() as u32);
-                Ok(Some(AVal::konst(Konst::I32(u32::from(known)))))
+                // Past the budget, a site answers no: the call stays a call,
+                // which is exact; nested inlining cannot grow without bound.
+                let site = (*ctx, gblock);
+                let yes = known
+                    && (self.inlined_calls.contains(&site)
+                        || (self.inlined_calls.len() < super::inline::MAX_INLINED_CALLS
+                            && self.ctxs.len() < super::inline::MAX_INLINING_CONTEXTS));
+                if yes {
+                    self.inlined_calls.insert(site);
+                }
+                Ok(Some(AVal::konst(Konst::I32(u32::from(yes)))))
             }
             TraceLine | Print | ContextBucket | ReachableAtDepth | AssertSpecialized
             | AssertConstMemory => Ok(None),

@@ -63,7 +63,13 @@ pub const MAX_INDIRECT_CANDIDATES: usize = 32;
 /// How many activations of one function a chain of inlined request bodies
 /// may hold (the requested function counts as one): a bytecode function
 /// that calls itself is unrolled this deep minus one.
-pub const MAX_REQUEST_NESTING: usize = 3;
+pub const MAX_REQUEST_NESTING: usize = 4;
+/// Request chain sites one request may inline (`known.eq` answering yes in
+/// distinct contexts); past it, calls stay calls.
+pub const MAX_INLINED_CALLS: usize = 32;
+/// No new site is inlined once the request has this many contexts: the
+/// callees already entered finish, so the growth stops near here.
+pub const MAX_INLINING_CONTEXTS: usize = 1_024;
 
 /// Which functions of the table a dispatch clones.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -544,24 +550,41 @@ impl Pass<'_, '_> {
         let values = self.call_real(fallback, TailTarget::Indirect { type_index, table: 0 }, args);
         self.body.blocks[fallback].terminator = Terminator::Br { target: BlockTarget { block: cont, args: values } };
         let mut next = fallback;
+        // One clone per function, shared by the requests on it: each enters
+        // with its own constants, and the engine keys what follows by the
+        // callee's contexts, which the call site's context separates.
+        let mut clones: HashMap<u32, Option<Block>> = HashMap::new();
         for target in targets.iter().rev() {
-            let nested = stack.iter().filter(|&&f| f == target.func).count();
-            if nested >= MAX_REQUEST_NESTING {
-                continue;
-            }
-            let Some((entry, blocks)) = self.clone_body(target.func) else { continue };
-            self.done.bodies += 1;
-            let mut member_stack = stack.to_vec();
-            member_stack.push(target.func);
-            self.instances.push(Instance {
-                ret: Ret::Continue(cont),
-                members: HashMap::new(),
-                dispatch: HashMap::new(),
-                depth,
-                stack: member_stack,
-                blocks: blocks.clone(),
-            });
-            let member = self.instances.len() - 1;
+            let entry = match clones.get(&target.func) {
+                Some(&entry) => entry,
+                None => {
+                    let nested = stack.iter().filter(|&&f| f == target.func).count();
+                    let entry = if nested >= MAX_REQUEST_NESTING {
+                        None
+                    } else if let Some((entry, blocks)) = self.clone_body(target.func) {
+                        self.done.bodies += 1;
+                        let mut member_stack = stack.to_vec();
+                        member_stack.push(target.func);
+                        self.instances.push(Instance {
+                            ret: Ret::Continue(cont),
+                            members: HashMap::new(),
+                            dispatch: HashMap::new(),
+                            depth,
+                            stack: member_stack,
+                            blocks: blocks.clone(),
+                        });
+                        // Breadth first: every callee of this call site
+                        // before any callee's own calls take from the budget.
+                        self.pending.push_back((blocks, self.instances.len() - 1));
+                        Some(entry)
+                    } else {
+                        None
+                    };
+                    clones.insert(target.func, entry);
+                    entry
+                }
+            };
+            let Some(entry) = entry else { continue };
             // idx == k's slot: k's body, its constants in place.
             let enter = self.body.add_block();
             let mut entry_args = Vec::with_capacity(call_args.len());
@@ -606,9 +629,6 @@ impl Pass<'_, '_> {
                 if_false: BlockTarget { block: next, args: Vec::new() },
             };
             next = test;
-            // Breadth first: every callee of this call site before any
-            // callee's own calls take from the budget.
-            self.pending.push_back((blocks, member));
         }
         (next != fallback).then_some(next)
     }
