@@ -34,6 +34,8 @@ pub struct Settings<'o> {
     pub progress: Option<&'o Progress>,
     pub callgraph: Option<&'o crate::callgraph::CallGraph>,
     pub readonly: &'o [crate::specialize::ConstMemory],
+    /// Constant buffers of requests a body may inline (`crate::request_calls`).
+    pub callee_buffers: &'o [crate::specialize::ConstMemory],
 }
 
 pub fn answer_all(
@@ -67,6 +69,7 @@ pub fn answer_all(
                     want_explain: settings.want_explain,
                     callgraph: settings.callgraph,
                     readonly: settings.readonly,
+                    callee_buffers: settings.callee_buffers,
                     prepared: &prepared,
                 };
                 // A panic anywhere in one request's pipeline is that

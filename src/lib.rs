@@ -194,14 +194,16 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
         callgraph::CallGraph::new(&info, &intrinsics, &requested, tail_calls.clone())
             .with_request_targets(targets.clone())
     });
-    let mut readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
-    readonly.extend(request_calls::target_buffers(to_answer, &targets));
+    let readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
+    let callee_buffers = request_calls::target_buffers(to_answer, &targets);
     let mut intrinsics = intrinsics;
     if !targets.is_empty() {
         intrinsics.insert(intrinsics::KNOWN_EQ_FUNC, intrinsics::Intrinsic::KnownEq);
+        intrinsics.insert(intrinsics::KNOWN_BUFFER_FUNC, intrinsics::Intrinsic::KnownBuffer);
     }
     let settings = answer::Settings {
         readonly: &readonly,
+        callee_buffers: &callee_buffers,
         callgraph: callgraph.as_ref(),
         limits: &options.limits,
         want_ir_text: options.dump_ir,

@@ -10,10 +10,10 @@
 //! gets a *forwarder*, a function of its type that calls the generic
 //! function. Its slot is never stored anywhere, so nothing but an inlined
 //! chain's own test could name it, and calling it is exactly the generic
-//! call. A request's constant buffers become read-only data for every
-//! request: they are pweval's private copies in the request record, which
-//! no guest code writes, and an inlined callee folds its loads from them as
-//! its own specialized function would.
+//! call. The target requests' constant buffers are added to every
+//! request's own; an inlined callee's buffer arguments reach them through
+//! `known.buffer`, with the same pointer provenance the callee's own
+//! specialized function has, so nothing else reads them as constants.
 
 use crate::callgraph::RequestTarget;
 use crate::error::Result;
@@ -51,7 +51,8 @@ pub fn targets(info: &ModuleInfo<'_>, requests: &[Request]) -> Vec<RequestTarget
     out
 }
 
-/// The constant buffers of the target requests, as read-only memory.
+/// The constant buffers of the target requests (each request may read
+/// them through an inlined callee's `known.buffer` arguments).
 pub fn target_buffers(requests: &[Request], targets: &[RequestTarget]) -> Vec<ConstMemory> {
     if targets.is_empty() {
         return Vec::new();

@@ -47,11 +47,18 @@ pub enum Intrinsic {
     /// generic code). Both answers are exact wherever `inline.rs` puts it:
     /// it only chooses between two equivalent paths.
     KnownEq,
+    /// pweval's own: `known.buffer(addr)` is `addr`; to the specializer,
+    /// when `addr` is where one of the request's constant buffers starts,
+    /// it is a pointer into that buffer (loads through it fold). An inlined
+    /// request's constant buffer arguments pass through it.
+    KnownBuffer,
 }
 
 /// The function index `inline.rs` calls `known.eq` through: no module has
 /// this many functions, so it never names a real one.
 pub const KNOWN_EQ_FUNC: u32 = u32::MAX - 1;
+/// The function index of `known.buffer` (see [`KNOWN_EQ_FUNC`]).
+pub const KNOWN_BUFFER_FUNC: u32 = u32::MAX - 2;
 
 use Intrinsic::*;
 use ValType::{I32, I64};
@@ -83,6 +90,7 @@ const TABLE: &[(Intrinsic, &str, &[ValType], &[ValType])] = &[
     (ReachableAtDepth, "reachable.at.depth", &[I32], &[]),
     (AssertSpecialized, "assert.specialized", &[I32], &[]),
     (KnownEq, "pweval.known.eq", &[I32, I32], &[I32]),
+    (KnownBuffer, "pweval.known.buffer", &[I32], &[I32]),
 ];
 
 impl Intrinsic {

@@ -145,6 +145,9 @@ pub struct Engine<'a> {
     /// Request chain sites (context, generic block) whose `known.eq` said
     /// yes: at most `inline::MAX_INLINED_CALLS` per request.
     inlined_calls: std::collections::HashSet<(CtxId, Block)>,
+    /// Whether `known.eq` may say yes at all (`mod.rs` turns it off for the
+    /// second attempt of a request whose inlined callees made it fail).
+    pub request_inlining: bool,
     pub(super) pinned_cells: &'a BTreeSet<MemKey>,
     pub(super) pin_loads: &'a std::collections::HashSet<Value>,
     pub(super) memset: Option<u32>,
@@ -233,6 +236,7 @@ impl<'a> Engine<'a> {
             processed: 0,
             specialized_values: 0,
             inlined_calls: Default::default(),
+            request_inlining: true,
             emitted: 0,
             pinned_cells: mem.pinned_cells,
             pin_loads: mem.pin_loads,
@@ -655,6 +659,13 @@ impl<'a> Engine<'a> {
                 Ok(None)
             }
             AssumeConstMemory | AssumeConstMemoryTransitive => Ok(Some(args[0])),
+            KnownBuffer => Ok(Some(match args[0].as_const() {
+                Some(Konst::I32(addr)) => match self.buffers.iter().position(|b| b.addr == addr) {
+                    Some(id) => AVal::Const { k: Konst::I32(addr), buf: super::fold::buf_id(id) },
+                    None => args[0],
+                },
+                _ => args[0],
+            })),
             KnownEq => {
                 let known = matches!((args[0].as_const(), args[1].as_const()),
                     (Some(a), Some(b)) if a.as_u64() as u32 == b.as_u64() as u32);
@@ -662,6 +673,7 @@ impl<'a> Engine<'a> {
                 // which is exact; nested inlining cannot grow without bound.
                 let site = (*ctx, gblock);
                 let yes = known
+                    && self.request_inlining
                     && (self.inlined_calls.contains(&site)
                         || (self.inlined_calls.len() < super::inline::MAX_INLINED_CALLS
                             && self.ctxs.len() < super::inline::MAX_INLINING_CONTEXTS));

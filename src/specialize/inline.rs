@@ -94,6 +94,8 @@ pub struct Inlined {
     pub bodies: usize,
     /// Tail calls turned into jumps.
     pub tail_calls: usize,
+    /// Calls turned into request chains.
+    pub request_chains: usize,
 }
 
 /// Where a cloned body's `return` goes.
@@ -589,19 +591,9 @@ impl Pass<'_, '_> {
             let enter = self.body.add_block();
             let mut entry_args = Vec::with_capacity(call_args.len());
             for (p, &arg) in call_args.iter().enumerate() {
-                entry_args.push(match target.args.get(p).cloned().flatten() {
-                    None => arg,
-                    Some(c) => {
-                        use crate::requests::ConstArg;
-                        let (op, t) = match c {
-                            ConstArg::I32(v) => (Operator::I32Const { value: v }, Type::I32),
-                            ConstArg::Buffer { addr, .. } => (Operator::I32Const { value: addr }, Type::I32),
-                            ConstArg::I64(v) => (Operator::I64Const { value: v }, Type::I64),
-                            ConstArg::F32(v) => (Operator::F32Const { value: v }, Type::F32),
-                            ConstArg::F64(v) => (Operator::F64Const { value: v }, Type::F64),
-                        };
-                        self.body.add_op(enter, op, &[], &[t])
-                    }
+                entry_args.push(match target.args.get(p) {
+                    Some(Some(c)) => self.constant_arg(enter, c),
+                    _ => arg,
                 });
             }
             self.body.blocks[enter].terminator = Terminator::Br { target: BlockTarget { block: entry, args: entry_args } };
@@ -630,7 +622,29 @@ impl Pass<'_, '_> {
             };
             next = test;
         }
+        if next != fallback {
+            self.done.request_chains += 1;
+        }
         (next != fallback).then_some(next)
+    }
+
+    /// A request's constant argument, made in `block`: a buffer's address
+    /// passes through `known.buffer`, so that loads through it read the
+    /// buffer, as in the request's own specialized function.
+    fn constant_arg(&mut self, block: Block, c: &crate::requests::ConstArg) -> Value {
+        use crate::requests::ConstArg;
+        let (op, ty) = match *c {
+            ConstArg::I32(value) | ConstArg::Buffer { addr: value, .. } => (Operator::I32Const { value }, Type::I32),
+            ConstArg::I64(value) => (Operator::I64Const { value }, Type::I64),
+            ConstArg::F32(value) => (Operator::F32Const { value }, Type::F32),
+            ConstArg::F64(value) => (Operator::F64Const { value }, Type::F64),
+        };
+        let value = self.body.add_op(block, op, &[], &[ty]);
+        if !matches!(c, ConstArg::Buffer { .. }) {
+            return value;
+        }
+        let known = waffle::Func::new(crate::intrinsics::KNOWN_BUFFER_FUNC as usize);
+        self.body.add_op(block, Operator::Call { function_index: known }, &[value], &[Type::I32])
     }
 
     /// The caller's side of inlining `call` at `block.insts[at]`: the block

@@ -128,6 +128,9 @@ pub struct Context<'m, 'a> {
     pub want_explain: bool,
     /// The guest's read-only data, as constant memory (`crate::readonly`).
     pub readonly: &'m [ConstMemory],
+    /// Constant buffers of requests this one may inline as callees: added
+    /// to its own, reachable only through `known.buffer`.
+    pub callee_buffers: &'m [ConstMemory],
     /// Which calls may reach an intrinsic that traps in generic code, or
     /// a context intrinsic.
     pub callgraph: Option<&'m crate::callgraph::CallGraph>,
@@ -139,6 +142,30 @@ pub struct Context<'m, 'a> {
 /// the IR so far, with `--dump-ir`); the caller falls back to the generic
 /// function.
 pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> Result<Specialized, Failure> {
+    let started = Instant::now();
+    let first = specialize_once(cx, request, type_index, true);
+    // A callee inlined through a request chain can make its caller fail
+    // (it aborts, or the two together exceed a budget) where the caller
+    // alone would not: then the caller is specialized again with every
+    // call left a call.
+    let chains = cx
+        .prepared
+        .get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text, cx.callgraph)
+        .is_ok_and(|p| p.inlined.request_chains > 0);
+    match first {
+        Err(_) if chains && started.elapsed() < cx.limits.max_time / 2 => {
+            specialize_once(cx, request, type_index, false)
+        }
+        other => other,
+    }
+}
+
+fn specialize_once(
+    cx: &Context<'_, '_>,
+    request: &Request,
+    type_index: u32,
+    inline_requests: bool,
+) -> Result<Specialized, Failure> {
     let started = Instant::now();
     let prepared = cx.prepared.get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text, cx.callgraph)?;
     let generic = &prepared.body;
@@ -172,6 +199,12 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
             ArgSpec::Const(c) => Some(AVal::konst(konst_of(c))),
         });
     }
+    for callee in cx.callee_buffers {
+        if fold::buf_id(buffers.len()).is_none() {
+            break;
+        }
+        buffers.push(fold::Buffer { addr: callee.addr, bytes: callee.bytes.clone() });
+    }
     let globals: Vec<Konst> = request.globals.iter().map(konst_of).collect();
     // Runtime arguments become the specialized function's own parameters.
     let entry_state: Vec<AVal> =
@@ -200,6 +233,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
             mem,
         )
         .map_err(&before)?;
+        engine.request_inlining = inline_requests;
         let run = engine.run();
         let new: Vec<_> = engine.wanted_cells.difference(&pinned_cells).copied().collect();
         // Again only when it helps: this round failed or left a path

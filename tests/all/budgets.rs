@@ -3,7 +3,9 @@
 //! code with K conditional writes to locals, the shape whose cost used to
 //! be exponential); with a budget only the large one exceeds, that request
 //! alone falls back, and both functions still compute what the generic
-//! build computes. Also: the cost of K sequential ifs grows linearly in K.
+//! build computes. Also: the cost of K sequential ifs grows linearly in K,
+//! and nested inlining of bytecode calls stays bounded however wide the
+//! call tree.
 
 use super::stackvm::{run, stackvm_wasm};
 
@@ -87,5 +89,53 @@ fn sequential_ifs_cost_grows_linearly() {
         let ((k1, b1, c1), (k2, b2, c2)) = (pair[0], pair[1]);
         assert!(b2 <= b1 * 5 / 2 + 8, "blocks K={k1}: {b1}, K={k2}: {b2} ({sizes:?})");
         assert!(c2 <= c1 * 5 / 2 + 8, "contexts K={k1}: {c1}, K={k2}: {c2} ({sizes:?})");
+    }
+}
+
+/// `f0` calls `f1` `fan` times, `f1` calls `f2` `fan` times, ... down to a
+/// leaf: every call is a bytecode CALL of a constant callee, which a
+/// request chain may inline (`specialize::inline`), nested.
+fn call_fan(depth: usize, fan: usize) -> String {
+    let mut out = vec!["global scale 1".to_string()];
+    for i in 0..depth {
+        out.push(format!("func f{i} 1 1\n  load 0"));
+        if i + 1 < depth {
+            for k in 0..fan {
+                out.push(format!("  load 0\n  push {k}\n  iadd\n  call f{}\n  iadd", i + 1));
+            }
+        } else {
+            out.push("  push 1\n  iadd".into());
+        }
+        out.push("  ret\nend".into());
+    }
+    out.push("func main 0 0\n  gload scale\n  call f0\n  printi\n  printnl\n  push 0\n  ret\nend".into());
+    out.join("\n")
+}
+
+/// Nested inlining of bytecode calls is bounded: however wide the call
+/// tree, every request is specialized, prints what the generic build
+/// prints, and doubling the fan-out at most about doubles the contexts of
+/// the request at the top (the per-request cap on inlined call sites).
+#[test]
+fn inlined_call_fan_cost_is_bounded() {
+    let engine = &super::harness::engine();
+    let mut contexts = Vec::new();
+    for fan in [3usize, 6, 12] {
+        let name = format!("call_fan_{fan}");
+        let snap = snapshot(&name, &call_fan(6, fan));
+        let out = pweval::process(&snap, &pweval::Options::default()).unwrap();
+        assert_eq!(out.report.skipped, 0, "fan {fan}: {:?}", out.report.diagnostics);
+        let spec = run(engine, &out.wasm, &[]);
+        let generic = pweval::process(&snap, &pweval::Options { generic_only: true, ..Default::default() }).unwrap();
+        let expected = run(engine, &generic.wasm, &[]);
+        assert_eq!((spec.exit_code, &spec.stdout), (expected.exit_code, &expected.stdout), "fan {fan}");
+        assert!(!expected.stdout.is_empty(), "fan {fan}: the program printed nothing");
+        let top = request(&out, 0).stats.clone().unwrap();
+        assert!(top.inlined_bodies > 0, "fan {fan}: no request chain was built");
+        contexts.push((fan, top.contexts));
+    }
+    for pair in contexts.windows(2) {
+        let ((f1, c1), (f2, c2)) = (pair[0], pair[1]);
+        assert!(c2 <= c1 * 5 / 2 + 16, "contexts fan {f1}: {c1}, fan {f2}: {c2} ({contexts:?})");
     }
 }
