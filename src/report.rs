@@ -117,6 +117,9 @@ impl Report {
                 if st.inlined_bodies > 0 {
                     let _ = write!(s, ", {} function bodies inlined", st.inlined_bodies);
                 }
+                if st.inlined_calls > 0 {
+                    let _ = write!(s, ", {} call site(s) of other requests inlined", st.inlined_calls);
+                }
             }
             let _ = writeln!(s, ", {} bytes, {:.3} ms", r.output_bytes, r.micros as f64 / 1000.0);
         }

@@ -342,6 +342,11 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
+    /// Request chain sites whose callee was inlined (`known.eq` said yes).
+    pub fn inlined_calls(&self) -> usize {
+        self.inlined_calls.len()
+    }
+
     pub(super) fn emit_op(&mut self, block: Block, op: Operator, args: &[Value], tys: &[Type]) -> Value {
         self.emitted += 1;
         let value = self.s.add_op(block, op, args, tys);

@@ -115,6 +115,9 @@ pub struct Stats {
     pub cold_paths: Vec<String>,
     /// Function bodies `inline.rs` cloned into the generic function.
     pub inlined_bodies: usize,
+    /// Request chain sites where the callee's body was inlined (per
+    /// context): bytecode calls that are no longer calls.
+    pub inlined_calls: usize,
 }
 
 /// Everything a specialization needs to know about the module.
@@ -259,6 +262,7 @@ fn specialize_once(
         return Err(fail(why, Some(&engine.s), at));
     }
     stats.contexts = engine.ctxs.len();
+    stats.inlined_calls = engine.inlined_calls();
     // An answer must specialize something: a wrapper whose interpreter
     // body was not inlined reaches no context, and would run generic code
     // (trapping, if that body uses read.reg) under a specialized name.

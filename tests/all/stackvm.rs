@@ -74,6 +74,10 @@ fn suite_programs_agree_specialized_and_generic() {
         let (spec, generic) = specialize(name, &source);
         assert_eq!(spec.report.skipped, 0, "{name}: {:?}", spec.report.diagnostics);
         assert!(spec.report.specialized() >= 2, "{name}: one request per function");
+        // Every program calls at least one function from `main` through a
+        // constant CALL, which is inlined (a request chain).
+        let inlined: usize = spec.report.requests.iter().filter_map(|r| r.stats.as_ref()).map(|s| s.inlined_calls).sum();
+        assert!(inlined > 0, "{name}: no bytecode call was inlined");
         let args = vec!["--scale".to_string(), small];
         let s = run(&engine, &spec.wasm, &args);
         let g = run(&engine, &generic.wasm, &args);
