@@ -195,7 +195,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
             .with_request_targets(targets.clone())
     });
     let readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
-    let callee_buffers = request_calls::target_buffers(to_answer, &targets);
+    let callee_buffers = request_calls::target_buffers(&targets);
     let mut intrinsics = intrinsics;
     if !targets.is_empty() {
         intrinsics.insert(intrinsics::KNOWN_EQ_FUNC, intrinsics::Intrinsic::KnownEq);

@@ -30,12 +30,16 @@ use crate::specialize::inline::MAX_INDIRECT_CANDIDATES;
 pub fn targets(info: &ModuleInfo<'_>, requests: &[Request]) -> Vec<RequestTarget> {
     let Some(first_slot) = rewrite::first_new_slot(info) else { return Vec::new() };
     let type_of = |r: &Request| info.func_types.get(r.func as usize).copied();
+    let mut per_type: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for ty in requests.iter().filter_map(type_of) {
+        *per_type.entry(ty).or_default() += 1;
+    }
     let mut out = Vec::new();
     for (k, request) in requests.iter().enumerate() {
-        let same_type = requests.iter().filter(|r| type_of(r) == type_of(request)).count();
+        let Some(ty) = type_of(request) else { continue };
         let (Ok(k), Ok(result_slot)) = (u32::try_from(k), u32::try_from(request.result_slot)) else { continue };
         let Some(table_slot) = first_slot.checked_add(k) else { continue };
-        if same_type > MAX_INDIRECT_CANDIDATES || type_of(request).is_none() {
+        if per_type.get(&ty).copied().unwrap_or(0) > MAX_INDIRECT_CANDIDATES {
             continue;
         }
         let args = request
@@ -53,17 +57,12 @@ pub fn targets(info: &ModuleInfo<'_>, requests: &[Request]) -> Vec<RequestTarget
 
 /// The constant buffers of the target requests (each request may read
 /// them through an inlined callee's `known.buffer` arguments).
-pub fn target_buffers(requests: &[Request], targets: &[RequestTarget]) -> Vec<ConstMemory> {
-    if targets.is_empty() {
-        return Vec::new();
-    }
-    let slots: std::collections::HashSet<u32> = targets.iter().map(|t| t.result_slot).collect();
-    requests
+pub fn target_buffers(targets: &[RequestTarget]) -> Vec<ConstMemory> {
+    targets
         .iter()
-        .filter(|r| u32::try_from(r.result_slot).is_ok_and(|s| slots.contains(&s)))
-        .flat_map(|r| r.args.iter())
+        .flat_map(|t| t.args.iter().flatten())
         .filter_map(|a| match a {
-            ArgSpec::Const(ConstArg::Buffer { addr, bytes }) => Some(ConstMemory { addr: *addr, bytes: bytes.clone() }),
+            ConstArg::Buffer { addr, bytes } => Some(ConstMemory { addr: *addr, bytes: bytes.clone() }),
             _ => None,
         })
         .collect()

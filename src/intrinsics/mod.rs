@@ -42,7 +42,8 @@ pub enum Intrinsic {
     AssertConstMemory,
     ReachableAtDepth,
     AssertSpecialized,
-    /// pweval's own, never imported by guests: `known.eq(a, b)` is 1 when
+    /// pweval's own (not in weval.h; `inline.rs` inserts it, and a guest
+    /// that imports it gets the same meanings): `known.eq(a, b)` is 1 when
     /// the specializer knows `a` is the constant `b`, else 0 (also in
     /// generic code). Both answers are exact wherever `inline.rs` puts it:
     /// it only chooses between two equivalent paths.
@@ -54,8 +55,9 @@ pub enum Intrinsic {
     KnownBuffer,
 }
 
-/// The function index `inline.rs` calls `known.eq` through: no module has
-/// this many functions, so it never names a real one.
+/// The function index `inline.rs` calls `known.eq` through: Wasm
+/// validators cap a module at 1,000,000 functions, so it never names a real
+/// one.
 pub const KNOWN_EQ_FUNC: u32 = u32::MAX - 1;
 /// The function index of `known.buffer` (see [`KNOWN_EQ_FUNC`]).
 pub const KNOWN_BUFFER_FUNC: u32 = u32::MAX - 2;

@@ -94,8 +94,6 @@ pub struct Inlined {
     pub bodies: usize,
     /// Tail calls turned into jumps.
     pub tail_calls: usize,
-    /// Calls turned into request chains.
-    pub request_chains: usize,
 }
 
 /// Where a cloned body's `return` goes.
@@ -508,8 +506,8 @@ impl Pass<'_, '_> {
         Some(cont)
     }
 
-    /// Calls of requests' specialized functions (`--explain`: a bytecode
-    /// CALL of a constant callee). When the table index `idx` of `call` was
+    /// Calls of requests' specialized functions (a bytecode CALL of a
+    /// constant callee). When the table index `idx` of the call was
     /// loaded from memory, a chain of tests, one per request of the call's
     /// type: "the load's address is known to be request k's result slot"
     /// (`known.eq`, decided by the engine, false in generic code) and then
@@ -547,46 +545,43 @@ impl Pass<'_, '_> {
         }
         let addr_base = self.body.arg_pool[*load_args][0];
         let offset = memory.offset;
+        // One clone per function, shared by the requests on it: each enters
+        // with its own constants, and the engine keys what follows by the
+        // callee's contexts, which the call site's context separates.
+        let mut clones: HashMap<u32, Option<Block>> = HashMap::new();
+        for target in &targets {
+            let nested = stack.iter().filter(|&&f| f == target.func).count();
+            if clones.contains_key(&target.func) || nested >= MAX_REQUEST_NESTING {
+                continue;
+            }
+            clones.insert(target.func, None);
+            let Some((entry, blocks)) = self.clone_body(target.func) else { continue };
+            self.done.bodies += 1;
+            let mut member_stack = stack.to_vec();
+            member_stack.push(target.func);
+            self.instances.push(Instance {
+                ret: Ret::Continue(cont),
+                members: HashMap::new(),
+                dispatch: HashMap::new(),
+                depth,
+                stack: member_stack,
+                blocks: blocks.clone(),
+            });
+            // Breadth first: every callee of this call site before any
+            // callee's own calls take from the budget.
+            self.pending.push_back((blocks, self.instances.len() - 1));
+            clones.insert(target.func, Some(entry));
+        }
+        if clones.values().all(Option::is_none) {
+            return None;
+        }
         // The original call, continuing in `cont`.
         let fallback = self.body.add_block();
         let values = self.call_real(fallback, TailTarget::Indirect { type_index, table: 0 }, args);
         self.body.blocks[fallback].terminator = Terminator::Br { target: BlockTarget { block: cont, args: values } };
         let mut next = fallback;
-        // One clone per function, shared by the requests on it: each enters
-        // with its own constants, and the engine keys what follows by the
-        // callee's contexts, which the call site's context separates.
-        let mut clones: HashMap<u32, Option<Block>> = HashMap::new();
         for target in targets.iter().rev() {
-            let entry = match clones.get(&target.func) {
-                Some(&entry) => entry,
-                None => {
-                    let nested = stack.iter().filter(|&&f| f == target.func).count();
-                    let entry = if nested >= MAX_REQUEST_NESTING {
-                        None
-                    } else if let Some((entry, blocks)) = self.clone_body(target.func) {
-                        self.done.bodies += 1;
-                        let mut member_stack = stack.to_vec();
-                        member_stack.push(target.func);
-                        self.instances.push(Instance {
-                            ret: Ret::Continue(cont),
-                            members: HashMap::new(),
-                            dispatch: HashMap::new(),
-                            depth,
-                            stack: member_stack,
-                            blocks: blocks.clone(),
-                        });
-                        // Breadth first: every callee of this call site
-                        // before any callee's own calls take from the budget.
-                        self.pending.push_back((blocks, self.instances.len() - 1));
-                        Some(entry)
-                    } else {
-                        None
-                    };
-                    clones.insert(target.func, entry);
-                    entry
-                }
-            };
-            let Some(entry) = entry else { continue };
+            let Some(&Some(entry)) = clones.get(&target.func) else { continue };
             // idx == k's slot: k's body, its constants in place.
             let enter = self.body.add_block();
             let mut entry_args = Vec::with_capacity(call_args.len());
@@ -622,10 +617,7 @@ impl Pass<'_, '_> {
             };
             next = test;
         }
-        if next != fallback {
-            self.done.request_chains += 1;
-        }
-        (next != fallback).then_some(next)
+        Some(next)
     }
 
     /// A request's constant argument, made in `block`: a buffer's address

@@ -146,28 +146,28 @@ pub struct Context<'m, 'a> {
 /// function.
 pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> Result<Specialized, Failure> {
     let started = Instant::now();
-    let first = specialize_once(cx, request, type_index, true);
+    let mut inlined = 0;
+    let first = specialize_once(cx, request, type_index, true, &mut inlined);
     // A callee inlined through a request chain can make its caller fail
     // (it aborts, or the two together exceed a budget) where the caller
     // alone would not: then the caller is specialized again with every
-    // call left a call.
-    let chains = cx
-        .prepared
-        .get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text, cx.callgraph)
-        .is_ok_and(|p| p.inlined.request_chains > 0);
+    // call left a call. A failure with nothing inlined is the caller's own.
     match first {
-        Err(_) if chains && started.elapsed() < cx.limits.max_time / 2 => {
-            specialize_once(cx, request, type_index, false)
+        Err(_) if inlined > 0 && started.elapsed() < cx.limits.max_time / 2 => {
+            specialize_once(cx, request, type_index, false, &mut inlined)
         }
         other => other,
     }
 }
 
+/// One attempt; `inlined` is set to the number of request chain sites the
+/// engine inlined (also when the attempt fails).
 fn specialize_once(
     cx: &Context<'_, '_>,
     request: &Request,
     type_index: u32,
     inline_requests: bool,
+    inlined: &mut usize,
 ) -> Result<Specialized, Failure> {
     let started = Instant::now();
     let prepared = cx.prepared.get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text, cx.callgraph)?;
@@ -249,6 +249,7 @@ fn specialize_once(
         pinned_cells.extend(new);
         rounds += 1;
     };
+    *inlined = engine.inlined_calls();
     if let Err(why) = run {
         let at = engine.failed_at;
         if cx.want_ir_text {
