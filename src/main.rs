@@ -176,6 +176,11 @@ struct RunArgs {
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
     dirs: Vec<String>,
 
+    /// Write /tmp/perf-PID.map so `perf record`/`perf report` name the
+    /// module's functions (JIT runs only).
+    #[arg(long)]
+    perf_map: bool,
+
     /// Arguments for the program (after `--`).
     #[arg(last = true)]
     args: Vec<String>,
@@ -199,7 +204,13 @@ fn main() -> ExitCode {
 fn run_module(args: &RunArgs) -> Result<i32, String> {
     let bytes = std::fs::read(&args.module)
         .map_err(|e| format!("cannot read {}: {e}", args.module.display()))?;
-    let engine = wasmtime::Engine::default();
+    let engine = if args.perf_map {
+        let mut config = wasmtime::Config::new();
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        wasmtime::Engine::new(&config).map_err(|e| format!("cannot set up the perf map profiler: {e}"))?
+    } else {
+        wasmtime::Engine::default()
+    };
     let options = pweval::runner::RunOptions {
         args: args.args.clone(),
         dirs: args.dirs.iter().map(|d| parse_dir(d)).collect(),

@@ -29,6 +29,7 @@ mod shared;
 pub use shared::PreparedFunctions;
 mod slots;
 mod state;
+mod switches;
 mod util;
 mod why;
 
@@ -286,6 +287,7 @@ fn specialize_once(
     }
     let cleaned = ir::guard(|| cleanup::run(&mut body)).and_then(|r| r);
     cleaned.map_err(|e| fail(e, Some(&body), None))?;
+    let compares = switches::run(&mut body);
     waffle::passes::resolve_aliases::run(&mut body);
     ir::verify(&body).map_err(|e| fail(e, Some(&body), None))?;
     if let Some(why) = cx.callgraph.and_then(|reach| reach.trapping_call(&body, cx.intrinsics)) {
@@ -293,7 +295,15 @@ fn specialize_once(
     }
     stats.blocks_out = util::count_blocks(&body);
     stats.insts_out = util::count_insts(&body);
-    let explain = origins.map(|o| crate::explain::Explain::build(&body, &o));
+    let explain = origins.map(|mut o| {
+        // A compare made from a switch costs where the switch's index came from.
+        for (made, index) in compares {
+            if let Some(&pc) = o.get(&body.resolve_alias(index)) {
+                o.insert(made, pc);
+            }
+        }
+        crate::explain::Explain::build(&body, &o)
+    });
     let encoded = lowering::lower(&body, cx.limits, started).map_err(|e| fail(e, Some(&body), None))?;
     let ir_text = generic_text.map(|g| (g, ir::dump(&body)));
     stats.micros = started.elapsed().as_micros() as u64;
