@@ -341,3 +341,26 @@ fn strict_prints_the_warnings_it_refers_to_and_writes_nothing() {
     assert!(matches!((warning, error), (Some(w), Some(e)) if w < e), "warning before the error:\n{text}");
     assert!(!output.exists(), "--strict failure writes nothing");
 }
+
+#[test]
+fn run_perf_map_names_the_modules_functions() {
+    // A WASI command whose one function has a name: the perf map the
+    // runner asks wasmtime for must name it, under the child's pid.
+    let dir = scratch("perf-map");
+    let path = dir.join("cmd.wasm");
+    let wat = r#"(module (func $pweval_perf_map_probe (export "_start")))"#;
+    std::fs::write(&path, wat::parse_str(wat).expect("wat")).expect("write");
+    let child = Command::new(env!("CARGO_BIN_EXE_pweval"))
+        .args(["run", "--perf-map"])
+        .arg(&path)
+        .spawn()
+        .expect("run pweval");
+    let pid = child.id();
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "pweval run --perf-map failed");
+    // wasmtime writes the map to /tmp whatever TMPDIR says.
+    let map_path = Path::new("/tmp").join(format!("perf-{pid}.map"));
+    let map = std::fs::read_to_string(&map_path).unwrap_or_default();
+    let _ = std::fs::remove_file(&map_path);
+    assert!(map.contains("pweval_perf_map_probe"), "perf map {}:\n{map}", map_path.display());
+}
