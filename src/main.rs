@@ -177,7 +177,7 @@ struct RunArgs {
     dirs: Vec<String>,
 
     /// Write /tmp/perf-PID.map so `perf record`/`perf report` name the
-    /// module's functions (JIT runs only).
+    /// module's functions (JIT and --aot runs).
     #[arg(long)]
     perf_map: bool,
 
