@@ -17,7 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+import lua_chart
 import lua_suite
+import plotting
 import threaded_suite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -374,15 +376,9 @@ def table(times, costs, scale, notes, args):
 def chart(data, path):
     """Bar charts of the medians: the seed example's variants, and generic
     vs pweval per stack VM program. Written as SVG and PNG."""
-    try:
-        import matplotlib
-    except ImportError:
-        venv = ROOT / "bench" / ".venv"
-        if not (venv / "bin" / "python").exists():
-            sh([sys.executable, "-m", "venv", str(venv)])
-        sh([str(venv / "bin" / "pip"), "install", "-q", "matplotlib"])
-        sh([str(venv / "bin" / "python"), __file__, "--chart-only", str(path)])
+    if not plotting.have_matplotlib([__file__, "--chart-only", path]):
         return
+    import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     seed, suite = data["seed"], data.get("suite") or {}
@@ -418,6 +414,16 @@ def chart(data, path):
     fig.savefig(Path(path).with_suffix(".png"), dpi=80)
 
 
+def lua_results(args):
+    """Run the Lua suite; write bench/lua-results.md and its chart (with
+    the bounds of bench/lua-bounds.md, if measured). Returns the text."""
+    lua_times, lua_costs = lua_suite.run(args, PWEVAL, BUILD, interleaved, tool_cost)
+    text = "## Lua suite\n\n" + lua_suite.table(lua_times, lua_costs, args)
+    (ROOT / "bench" / "lua-results.md").write_text(text)
+    lua_chart.main()
+    return text
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--rounds", type=int, default=10)
@@ -443,9 +449,7 @@ def main():
         args.loop_count = min(args.loop_count, 20_000_000)
     BUILD.mkdir(parents=True, exist_ok=True)
     if args.lua_only:
-        lua_times, lua_costs = lua_suite.run(args, PWEVAL, BUILD, interleaved, tool_cost)
-        text = "## Lua suite\n\n" + lua_suite.table(lua_times, lua_costs, args)
-        (ROOT / "bench" / "lua-results.md").write_text(text)
+        text = lua_results(args)
         print(text)
         return
     if args.threaded_only:
@@ -466,8 +470,7 @@ def main():
         results, suite_notes = suite(args)
         text += "\n## Stack VM suite\n\n" + suite_table(results, suite_notes, args)
     if not args.no_lua:
-        lua_times, lua_costs = lua_suite.run(args, PWEVAL, BUILD, interleaved, tool_cost)
-        text += "\n## Lua suite\n\n" + lua_suite.table(lua_times, lua_costs, args)
+        text += "\n" + lua_results(args)
     if not args.no_threaded:
         threaded_text = threaded_suite.table(threaded_suite.run(args, PWEVAL, BUILD, interleaved), args)
         (ROOT / "bench" / "threaded-results.md").write_text("## Threaded-code suite\n\n" + threaded_text)

@@ -8,13 +8,14 @@ or `python3 bench/bench.py --lua-only`) and, when present, the bounds from
 bench/lua-bounds.md (written by `bash bench/lua_bounds.sh`): per program,
 pweval's speed-up over generic Lua Wasm, JIT and precompiled, with the
 speed-up the program would have if its specialized interpreter loop took no
-time at all. Uses matplotlib, from bench/.venv if it is not installed (the
-venv `bench/run.sh` makes for its own chart).
+time at all. `bench/run.sh` draws it after every Lua suite run. Uses
+matplotlib, from bench/.venv if it is not installed (`plotting.py`).
 """
 import re
-import subprocess
 import sys
 from pathlib import Path
+
+import plotting
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "lua-results.md"
@@ -48,14 +49,9 @@ def speedup(cell):
 
 
 def main():
-    try:
-        import matplotlib
-    except ImportError:
-        venv = ROOT / "bench" / ".venv"
-        if not (venv / "bin" / "python").exists():
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "matplotlib"], check=True)
-        sys.exit(subprocess.run([str(venv / "bin" / "python"), __file__]).returncode)
+    if not plotting.have_matplotlib([__file__]):
+        return
+    import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
