@@ -1,7 +1,8 @@
 //! What generic code a specialized function may still execute.
 //!
 //! Two questions are asked of the module's call graph before a request is
-//! answered:
+//! answered (and one while specializing: which functions write no memory,
+//! so that `memfacts.rs` keeps its facts across calls of them):
 //!
 //! - **Trapping intrinsics.** `read.reg`, `write.reg` and
 //!   `read.specialization.global` have no generic meaning: outside a
@@ -44,6 +45,10 @@ struct Graph {
     types: Vec<Option<FuncType>>,
     /// Tables some instruction writes (`table.set/grow/fill/copy/init`).
     mutated_tables: HashSet<u32>,
+    /// Per function: it writes memory or a global itself (a store, a bulk
+    /// memory or atomic operation, `global.set`), calls an intrinsic, or is
+    /// imported.
+    writes: Vec<bool>,
 }
 
 /// For one property of functions: which functions may execute it,
@@ -72,6 +77,9 @@ pub struct CallGraph {
     fixed_table: Vec<Option<u32>>,
     /// Each function's type.
     func_types: Vec<Option<FuncType>>,
+    /// Per function: it writes no memory and no global, directly or
+    /// through its calls (`memfacts.rs` keeps its facts across such a call).
+    writes_nothing: Vec<bool>,
     /// The defined function named `memset` (C's), if any.
     memset: Option<u32>,
     /// Requests whose specialized functions a `call_indirect` may reach
@@ -109,6 +117,7 @@ impl Graph {
         let mut indirect_types: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut address_taken: HashSet<u32> = HashSet::new();
         let mut mutated_tables: HashSet<u32> = HashSet::new();
+        let mut writes: Vec<bool> = (0..n as u32).map(|f| f < info.num_imported_funcs).collect();
         for element in &info.elements {
             address_taken.extend(element.items.iter().flatten().copied());
         }
@@ -117,11 +126,20 @@ impl Graph {
             let Ok(mut ops) = body.get_operators_reader() else { continue };
             let f = func as usize;
             while !ops.eof() {
-                let Ok(op) = ops.read() else { break };
+                let Ok(op) = ops.read() else {
+                    writes[f] = true;
+                    break;
+                };
+                if writes_directly(&op) {
+                    writes[f] = true;
+                }
                 match op {
                     Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
                         match intrinsics.get(&function_index) {
-                            Some(&i) => called[f].push(i),
+                            Some(&i) => {
+                                called[f].push(i);
+                                writes[f] = true;
+                            }
                             None => callees[f].push(function_index),
                         }
                     }
@@ -149,7 +167,27 @@ impl Graph {
                 by_type.entry(ty).or_default().push(func);
             }
         }
-        Graph { intrinsics: called, callees, indirect_types, by_type, types: info.types.clone(), mutated_tables }
+        Graph { intrinsics: called, callees, indirect_types, by_type, types: info.types.clone(), mutated_tables, writes }
+    }
+
+    /// Per function: it writes no memory and no global, itself or through
+    /// anything it calls (greatest fixpoint over direct calls; an indirect
+    /// call counts as a write).
+    fn writes_nothing(&self) -> Vec<bool> {
+        let mut pure: Vec<bool> =
+            (0..self.writes.len()).map(|f| !self.writes[f] && self.indirect_types[f].is_empty()).collect();
+        loop {
+            let mut changed = false;
+            for f in 0..pure.len() {
+                if pure[f] && self.callees[f].iter().any(|&c| !pure.get(c as usize).copied().unwrap_or(false)) {
+                    pure[f] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return pure;
+            }
+        }
     }
 
     fn type_at(&self, index: u32) -> Option<&FuncType> {
@@ -187,6 +225,29 @@ impl Graph {
             self.by_type.iter().map(|(ty, fs)| (ty.clone(), fs.iter().any(|&g| get(&funcs, g)))).collect();
         Reach { funcs, indirect }
     }
+}
+
+/// Whether `op` writes memory or a global by itself. Reads, arithmetic,
+/// control flow and calls do not (calls are followed through the graph).
+fn writes_directly(op: &Operator<'_>) -> bool {
+    use Operator::*;
+    let name = format!("{op:?}");
+    matches!(
+        op,
+        GlobalSet { .. }
+            | MemoryFill { .. }
+            | MemoryCopy { .. }
+            | MemoryInit { .. }
+            | MemoryGrow { .. }
+            | MemoryDiscard { .. }
+            | TableSet { .. }
+            | TableGrow { .. }
+            | TableFill { .. }
+            | TableCopy { .. }
+            | TableInit { .. }
+    ) || name.contains("Store")
+        || name.contains("Rmw")
+        || name.contains("Atomic")
 }
 
 impl Reach {
@@ -237,9 +298,11 @@ impl CallGraph {
             .iter()
             .find(|(&f, name)| name.as_str() == "memset" && f >= info.num_imported_funcs)
             .map(|(&f, _)| f);
+        let writes_nothing = graph.writes_nothing();
         CallGraph {
             traps,
             contexts,
+            writes_nothing,
             types: graph.types.clone(),
             names,
             tail,
@@ -249,6 +312,12 @@ impl CallGraph {
             memset,
             request_targets: Vec::new(),
         }
+    }
+
+    /// Per function index: whether it writes no memory and no global, by
+    /// itself or through anything it calls.
+    pub fn writes_nothing(&self) -> &[bool] {
+        &self.writes_nothing
     }
 
     /// Whether `func` may execute `push.context` or `update.context`.

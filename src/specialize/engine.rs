@@ -48,6 +48,9 @@ pub struct MemSetup<'a> {
     pub pin_loads: &'a std::collections::HashSet<Value>,
     /// C's `memset`, when the module has one (by name).
     pub memset: Option<u32>,
+    /// Per function index: the function writes no memory (empty without a
+    /// call graph).
+    pub writes_nothing: &'a [bool],
 }
 
 /// One control-flow edge, abstractly: values are resolved to specialized
@@ -151,6 +154,7 @@ pub struct Engine<'a> {
     pub(super) pinned_cells: &'a BTreeSet<MemKey>,
     pub(super) pin_loads: &'a std::collections::HashSet<Value>,
     pub(super) memset: Option<u32>,
+    pub(super) writes_nothing: &'a [bool],
     /// Cells a load feeding a context read (candidates for pinning).
     pub wanted_cells: BTreeSet<MemKey>,
     /// Constants seen per (context, generic block, pinned cell).
@@ -241,6 +245,7 @@ impl<'a> Engine<'a> {
             pinned_cells: mem.pinned_cells,
             pin_loads: mem.pin_loads,
             memset: mem.memset,
+            writes_nothing: mem.writes_nothing,
             wanted_cells: BTreeSet::new(),
             cell_values: HashMap::new(),
         };
@@ -457,7 +462,7 @@ impl<'a> Engine<'a> {
                 if let Some(intrinsic) = called_intrinsic(g, self.intrinsics, inst) {
                     return self.eval_intrinsic(sb, intrinsic, op, &avals, &tys, walk);
                 }
-                if let Some(forwarded) = self.mem_before(inst, op, &avals, walk) {
+                if let Some(forwarded) = self.mem_before(sb, inst, op, &avals, walk) {
                     return Ok(Some(forwarded));
                 }
                 let result = self.eval_operator(sb, op, &avals, &tys, walk)?;
@@ -478,7 +483,7 @@ impl<'a> Engine<'a> {
     }
 
     /// An operator that is not an intrinsic: folded, or emitted.
-    fn eval_operator(
+    pub(super) fn eval_operator(
         &mut self,
         sb: Block,
         op: &Operator,

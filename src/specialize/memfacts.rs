@@ -10,9 +10,10 @@
 //! **Facts.** After a store of `v` at a *symbolic* address (`root + off`:
 //! a function argument, the frame, or an absolute constant, see
 //! `fold::symbolic`), the state remembers that memory holds `v` there
-//! ([`Extra::Mem`]); after a load, that memory holds what was loaded. A
-//! later load of the same cell with the same width is replaced by the
-//! value. Stores are *never* removed: memory is always up to date, so a
+//! ([`Extra::Mem`]); after a load (a narrow one too), that memory holds
+//! what was loaded. A later load of the same cell with the same width is
+//! replaced by the value, converted when the load's type or width differs
+//! from the access that made the fact (`convert.rs`). Stores are *never* removed: memory is always up to date, so a
 //! fact can be dropped at any time without a write-back, and the generic
 //! code of a cold path sees memory as it should. A removed load is one
 //! that reads a cell a store or load on every path to it just accessed with
@@ -24,8 +25,14 @@
 //!   of other non-private roots (two arguments may point to the same
 //!   place); a store through an unknown address drops every non-private
 //!   fact;
+//!   (Offsets of one root are compared as integers only within 2^24 of the
+//!   root, where they cannot wrap onto each other; a store farther out
+//!   keeps none of the root's facts.)
 //! - a call, or any instruction with memory effects pweval does not model
-//!   (`memory.copy`, atomics, ...), drops every non-private fact;
+//!   (`memory.copy`, atomics, ...), drops every non-private fact, except a
+//!   direct call of a function that writes no memory and no global,
+//!   itself or through its calls (`callgraph.rs`: Lua's
+//!   `luaH_getshortstr`, the table lookup of every field access);
 //! - a virtual stack or local slot (`slots.rs`) and a fact never cover the
 //!   same bytes: caching a slot drops the facts under it, and a store does
 //!   not record a fact under a cached slot.
@@ -179,7 +186,14 @@ fn unknown_effect(op: &Operator) -> bool {
 impl Engine<'_> {
     /// Before an operator is evaluated: escapes of its operands, and the
     /// facts it invalidates. Returns the forwarded value of a load.
-    pub(super) fn mem_before(&mut self, inst: Value, op: &Operator, args: &[AVal], walk: &mut Walk) -> Option<AVal> {
+    pub(super) fn mem_before(
+        &mut self,
+        sb: Block,
+        inst: Value,
+        op: &Operator,
+        args: &[AVal],
+        walk: &mut Walk,
+    ) -> Option<AVal> {
         for (i, a) in args.iter().enumerate() {
             if let AVal::Addr { root, off, .. } = *a {
                 if escapes(op, i, args) && !(i == 0 && self.is_fill(op, args)) {
@@ -193,7 +207,7 @@ impl Engine<'_> {
         // A call may change memory reachable from outside. (`Global` facts
         // stay: they are only kept for the stack pointer, which every
         // callee restores before it returns.)
-        if op.is_call() && !self.is_fill_call(op, args) {
+        if op.is_call() && !self.is_fill_call(op, args) && !self.calls_writer_of_nothing(op) {
             forget_shared(walk);
         }
         let (memarg, size, ty, signed) = load_shape(op)?;
@@ -221,6 +235,21 @@ impl Engine<'_> {
                 if let Some(v) = narrow_const(k.as_u64(), size, ty, signed) {
                     return Some(v);
                 }
+            }
+        }
+        // The same bytes written or read with another type or width: the
+        // known value, converted (`convert.rs`).
+        for cell in [Cell::I32N8, Cell::I64N8, Cell::I32N16, Cell::I64N16, Cell::I64N32, Cell::I32, Cell::I64, Cell::F32, Cell::F64] {
+            if cell.size() != size || Some(cell) == full {
+                continue;
+            }
+            let Some(&known) = walk.extras.get(&Extra::Mem(MemKey { root, off, cell })) else { continue };
+            if matches!(known, AVal::Const { .. }) {
+                continue; // handled above, or not a bit pattern this read can take
+            }
+            let Some(steps) = super::convert::steps(cell, size, ty, signed) else { continue };
+            if let Some(v) = self.apply_steps(sb, known, &steps, walk) {
+                return Some(v);
             }
         }
         // Inside a fill: every byte is the same constant.
@@ -307,7 +336,7 @@ impl Engine<'_> {
                 return None;
             };
             if !is_private(walk, root, off, cell.size()) {
-                forget_shared(walk);
+                forget_other_roots(walk, root, off);
             }
             self.forget_range(walk, root, off, cell.size());
             let under_slot = walk.extras.keys().any(|k| match k {
@@ -326,9 +355,10 @@ impl Engine<'_> {
             }
             return None;
         }
-        // A load not forwarded: memory holds what it read.
+        // A load not forwarded: memory holds what it read (a narrow load:
+        // its low bytes are the cell's).
         if let Some((memarg, size, ty, _)) = load_shape(op) {
-            let cell = full_cell(ty).filter(|c| c.size() == size)?;
+            let cell = full_cell(ty).filter(|c| c.size() == size).or_else(|| super::convert::narrow_cell(size, ty))?;
             let addr = *args.first()?;
             if matches!(addr, AVal::Const { buf: Some(_), .. }) || self.is_constant_memory(addr, &memarg) {
                 return None;
@@ -340,6 +370,20 @@ impl Engine<'_> {
             }
         }
         None
+    }
+
+    /// Evaluate conversion `steps` on `known` (each folds or is emitted
+    /// like any pure operator); `None` if a step does not evaluate.
+    fn apply_steps(&mut self, sb: Block, known: AVal, steps: &[super::convert::Step], walk: &mut Walk) -> Option<AVal> {
+        let mut v = known;
+        for step in steps {
+            let mut args = vec![v];
+            if let Some(k) = step.operand {
+                args.push(AVal::konst(k));
+            }
+            v = self.eval_operator(sb, &step.op, &args, &[step.ty], walk).ok()??;
+        }
+        Some(v)
     }
 
     /// Is `addr` (plus the static offset) inside a request buffer or the
@@ -421,6 +465,17 @@ impl Engine<'_> {
         self.fill_args(op, args).is_some_and(|(dst, _, _)| matches!(dst, AVal::Addr { .. } | AVal::Const { .. }))
     }
 
+    /// A direct call of a function that writes no memory and no global,
+    /// itself or through its calls (`callgraph.rs`): every fact survives it.
+    fn calls_writer_of_nothing(&self, op: &Operator) -> bool {
+        match op {
+            Operator::Call { function_index } => {
+                self.writes_nothing.get(function_index.index()).copied().unwrap_or(false)
+            }
+            _ => false,
+        }
+    }
+
     fn is_fill_call(&self, op: &Operator, args: &[AVal]) -> bool {
         op.is_call() && self.is_fill(op, args)
     }
@@ -487,6 +542,32 @@ fn is_private(walk: &Walk, root: u32, off: i64, len: i64) -> bool {
 
 /// Drop every fact that code outside the function could change: all but
 /// those inside private frames.
+/// Offsets of one root below this far apart cannot wrap around 2^32 onto
+/// each other, so comparing them as integers is comparing addresses.
+const NEAR: i64 = 1 << 24;
+
+/// A store at `root + off` (outside a private frame): facts of other roots
+/// that are not private may be about the same bytes (two arguments may
+/// point to the same place) and go; the same root's facts stay, except
+/// those the store overlaps (`forget_range`): `root + a` and `root + b`
+/// with distinct small offsets are distinct addresses. Far offsets keep
+/// nothing.
+fn forget_other_roots(walk: &mut Walk, root: u32, off: i64) {
+    let near = |o: i64| o.abs() < NEAR;
+    let kept: Vec<(Extra, AVal)> = walk
+        .extras
+        .iter()
+        .filter(|(k, _)| near(off) && match k {
+            Extra::Mem(m) => m.root == root && near(m.off),
+            Extra::Fill { root: r, start, end } => *r == root && near(*start) && near(*end),
+            _ => false,
+        })
+        .map(|(k, v)| (*k, *v))
+        .collect();
+    forget_shared(walk);
+    walk.extras.extend(kept);
+}
+
 fn forget_shared(walk: &mut Walk) {
     let private: BTreeMap<u32, i64> = walk
         .extras

@@ -14,6 +14,7 @@
 mod choice;
 mod cleanup;
 mod cold;
+mod convert;
 mod demanded;
 mod engine;
 mod finalize;
@@ -223,6 +224,7 @@ fn specialize_once(
             pinned_cells: &pinned_cells,
             pin_loads: &prepared.pin_loads,
             memset: cx.callgraph.and_then(|c| c.memset()),
+            writes_nothing: cx.callgraph.map(|c| c.writes_nothing()).unwrap_or(&[]),
         };
         let mut engine = engine::Engine::new(
             generic,

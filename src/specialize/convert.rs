@@ -1,0 +1,164 @@
+//! Known bytes read back with another width or type.
+//!
+//! `memfacts.rs` knows what a memory cell holds: the operand of the store
+//! that wrote it, or the value a load read, and how (`state::Cell`: the
+//! operand's type and, for a narrow access, its width). A later read of
+//! the same bytes may use another type or width than the access that made
+//! the fact. Lua is the example: clang merges `setivalue` and
+//! `setfltvalue` into one `f64.store` of the register's value, which the
+//! next integer instruction reads with `i64.load`; and a register's type
+//! tag is written and read one byte wide, from runtime values. This module
+//! gives the pure operators that turn the known value into exactly what
+//! the read returns; the engine folds or emits them like any others.
+
+use waffle::{Operator, Type};
+
+use super::state::{Cell, Konst};
+
+/// One pure operator applied to the value so far (and `operand`).
+pub struct Step {
+    pub op: Operator,
+    pub operand: Option<Konst>,
+    pub ty: Type,
+}
+
+fn step(op: Operator, operand: Option<Konst>, ty: Type) -> Step {
+    Step { op, operand, ty }
+}
+
+/// The cell a narrow load of `size` bytes into `ty` leaves known: the low
+/// `size` bytes of its result are the cell's, whether it extended with
+/// zeros or with the sign.
+pub fn narrow_cell(size: i64, ty: Type) -> Option<Cell> {
+    match (size, ty) {
+        (1, Type::I32) => Some(Cell::I32N8),
+        (2, Type::I32) => Some(Cell::I32N16),
+        (1, Type::I64) => Some(Cell::I64N8),
+        (2, Type::I64) => Some(Cell::I64N16),
+        (4, Type::I64) => Some(Cell::I64N32),
+        _ => None,
+    }
+}
+
+/// The steps that turn a value known for `cell` (of type `cell.ty()`, its
+/// low `cell.size()` bytes being the cell's) into what a load of the same
+/// `size` bytes as `ty` returns (sign-extending when `signed`); `None`
+/// when the sizes differ or no exact conversion exists.
+pub fn steps(cell: Cell, size: i64, ty: Type, signed: bool) -> Option<Vec<Step>> {
+    if cell.size() != size {
+        return None;
+    }
+    let from = cell.ty();
+    // The same bits as another type, full width.
+    let pun = match (from, ty, size) {
+        (Type::F64, Type::I64, 8) => Some(Operator::I64ReinterpretF64),
+        (Type::I64, Type::F64, 8) => Some(Operator::F64ReinterpretI64),
+        (Type::F32, Type::I32, 4) => Some(Operator::I32ReinterpretF32),
+        (Type::I32, Type::F32, 4) => Some(Operator::F32ReinterpretI32),
+        _ => None,
+    };
+    if let Some(op) = pun {
+        return Some(vec![step(op, None, ty)]);
+    }
+    if !matches!(from, Type::I32 | Type::I64) || !matches!(ty, Type::I32 | Type::I64) {
+        return None;
+    }
+    let mut out = Vec::new();
+    match (from, ty) {
+        (Type::I64, Type::I32) => out.push(step(Operator::I32WrapI64, None, Type::I32)),
+        (Type::I32, Type::I64) => out.push(step(Operator::I64ExtendI32U, None, Type::I64)),
+        _ => {}
+    }
+    let width = if ty == Type::I32 { 4 } else { 8 };
+    if size >= width {
+        // All the bits the read returns are the cell's (i32 of 4 bytes
+        // written as the low half of an i64): the wrap was all it took.
+        return if out.is_empty() { None } else { Some(out) };
+    }
+    let bits = 8 * size as u32;
+    let mask = (1u64 << bits) - 1;
+    out.push(match (ty, signed, size) {
+        (Type::I32, false, _) => step(Operator::I32And, Some(Konst::I32(mask as u32)), Type::I32),
+        (Type::I64, false, _) => step(Operator::I64And, Some(Konst::I64(mask)), Type::I64),
+        (Type::I32, true, 1) => step(Operator::I32Extend8S, None, Type::I32),
+        (Type::I32, true, 2) => step(Operator::I32Extend16S, None, Type::I32),
+        (Type::I64, true, 1) => step(Operator::I64Extend8S, None, Type::I64),
+        (Type::I64, true, 2) => step(Operator::I64Extend16S, None, Type::I64),
+        (Type::I64, true, 4) => step(Operator::I64Extend32S, None, Type::I64),
+        _ => return None,
+    });
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Evaluate `steps` on the bits of a value of `from` type.
+    fn run(steps: &[Step], mut v: u64) -> u64 {
+        for s in steps {
+            let k = s.operand.map(|k| k.as_u64()).unwrap_or(0);
+            v = match s.op {
+                Operator::I32WrapI64 => v as u32 as u64,
+                Operator::I64ExtendI32U => v as u32 as u64,
+                Operator::I32And => (v as u32 & k as u32) as u64,
+                Operator::I64And => v & k,
+                Operator::I32Extend8S => v as u8 as i8 as i32 as u32 as u64,
+                Operator::I32Extend16S => v as u16 as i16 as i32 as u32 as u64,
+                Operator::I64Extend8S => v as u8 as i8 as i64 as u64,
+                Operator::I64Extend16S => v as u16 as i16 as i64 as u64,
+                Operator::I64Extend32S => v as u32 as i32 as i64 as u64,
+                Operator::I64ReinterpretF64 | Operator::F64ReinterpretI64 => v,
+                Operator::I32ReinterpretF32 | Operator::F32ReinterpretI32 => v as u32 as u64,
+                ref op => panic!("step {op:?} not modelled by the test"),
+            };
+        }
+        v
+    }
+
+    /// What a load returns from memory holding `bytes` (little endian).
+    fn load(bytes: &[u8], size: i64, ty: Type, signed: bool) -> u64 {
+        let mut raw = 0u64;
+        for (i, b) in bytes.iter().take(size as usize).enumerate() {
+            raw |= u64::from(*b) << (8 * i);
+        }
+        let bits = 8 * size as u32;
+        let v = if signed && bits < 64 { ((raw << (64 - bits)) as i64 >> (64 - bits)) as u64 } else { raw };
+        if ty == Type::I32 || ty == Type::F32 { v as u32 as u64 } else { v }
+    }
+
+    /// Every conversion returns, bit for bit, what the load reads from the
+    /// bytes the fact's value left in memory: random values, every cell,
+    /// every load shape the cell's size allows.
+    #[test]
+    fn converted_values_are_what_the_load_reads() {
+        let cells = [
+            Cell::I32, Cell::I64, Cell::F32, Cell::F64, Cell::I32N8, Cell::I32N16, Cell::I64N8, Cell::I64N16, Cell::I64N32,
+        ];
+        let loads: [(i64, Type, bool); 14] = [
+            (4, Type::I32, false), (8, Type::I64, false), (4, Type::F32, false), (8, Type::F64, false),
+            (1, Type::I32, false), (1, Type::I32, true), (2, Type::I32, false), (2, Type::I32, true),
+            (1, Type::I64, false), (1, Type::I64, true), (2, Type::I64, false), (2, Type::I64, true),
+            (4, Type::I64, false), (4, Type::I64, true),
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut converted = 0;
+        for _ in 0..2000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for cell in cells {
+                // The value the fact holds, of the cell's operand type.
+                let v = if matches!(cell.ty(), Type::I32 | Type::F32) { seed as u32 as u64 } else { seed };
+                let bytes = v.to_le_bytes();
+                for (size, ty, signed) in loads {
+                    if let Some(steps) = steps(cell, size, ty, signed) {
+                        assert_eq!(run(&steps, v), load(&bytes, size, ty, signed), "{cell:?} read as {size} bytes {ty:?} signed {signed}");
+                        converted += 1;
+                    }
+                }
+            }
+        }
+        assert!(converted > 2000 * 12, "too few conversions exist: {converted}");
+    }
+}
