@@ -5,7 +5,7 @@
 
 Runs `pweval run --aot --perf-map MODULE.cwasm -- ARGS` under `perf record`,
 maps the samples that fall in FUNCTION (a name as in the module's name
-section, e.g. `luaV_execute_body.pweval.1`) back to the `.cwasm`'s machine
+section, e.g. `luaV_execute_spec.pweval.1`) back to the `.cwasm`'s machine
 code (`objdump -d`; a `.cwasm` is an ELF object with one symbol per
 function), and prints the function's disassembly with the samples per
 instruction, from the first to the last instruction with at least 0.3% of

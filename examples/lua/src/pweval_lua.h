@@ -4,11 +4,12 @@
  * Stock luaV_execute runs a Lua-to-Lua call in the same C frame
  * (`goto startfunc`), so one C invocation walks many prototypes and its PC
  * is never a constant of one bytecode. Here the interpreter loop becomes
- * `luaV_execute_body(L, ci, code, kconst, spec)`, and `luaV_execute`
+ * a body, `luaV_execute_body(L, ci, NULL, NULL, 0, NULL)` and its copy
+ * `luaV_execute_spec(L, ci, code, kconst, base, slowends)`, and `luaV_execute`
  * (pweval_lua.c) a dispatcher that runs each Lua call in its own C
- * invocation: with the prototype's specialized body when it has one
- * (spec = 1; code and kconst = the prototype's bytecode and constants,
- * constants of the request), otherwise with the generic body (spec = 0),
+ * invocation: with the prototype's specialized body when it has one (the
+ * copy specialized on code and kconst, the prototype's bytecode and
+ * constants, constants of the request), otherwise with the generic body,
  * which behaves exactly like stock Lua.
  *
  * Nested specialized invocations are bounded (PWEVAL_MAX_SPEC_DEPTH): past
@@ -29,6 +30,14 @@ extern int pweval_spec_depth;
  * itself (LUAI_MAXCCALLS) comes on top of it. */
 #define PWEVAL_MAX_SPEC_DEPTH 48
 
+/* What a body returns to the dispatcher (pweval_lua.c). */
+#define PWEVAL_DONE 0     /* a fresh frame returned */
+#define PWEVAL_AGAIN 1    /* dispatch L->ci again: a tail call replaced the
+                           * frame, or the frame returned to a caller that
+                           * was running in this invocation */
+#define PWEVAL_HANDED 2   /* run L->ci, the frame itself, generically from
+                           * its saved PC (specialized body only) */
+
 #if defined(lvm_c)
 
 /* May the Lua call `newci` (just set up by luaD_precall) run in its own
@@ -36,39 +45,125 @@ extern int pweval_spec_depth;
 #define pweval_has_spec(ci) \
   (pweval_spec_depth < PWEVAL_MAX_SPEC_DEPTH && ci_func(ci)->p->pweval_spec != NULL)
 
-/* The interpreter body; returns 1 when L->ci must be dispatched again (a
- * tail call replaced the frame, or the frame returned to a caller that was
- * running in this invocation), 0 when a fresh frame returned. */
+/* lvm.c is compiled twice: as itself, with the generic body
+ * `luaV_execute_body`, and through pweval_lvm_spec.c, which defines
+ * PWEVAL_SPEC_COPY and renames lvm.c's functions, with the body that the
+ * requests specialize, `luaV_execute_spec`. PWEVAL_SPEC is 1 in that copy
+ * and 0 in the generic one, so every hook below folds away in the generic
+ * body, which stays stock Lua. */
+#if defined(PWEVAL_SPEC_COPY)
+#define PWEVAL_SPEC 1
+#define PWEVAL_BODY __attribute__((noinline)) int luaV_execute_spec
+#else
+#define PWEVAL_SPEC 0
 #define PWEVAL_BODY __attribute__((noinline)) int luaV_execute_body
+#endif
 
-/* The specialized body runs on the request's copy of the bytecode (`code`,
- * constant memory), not on the prototype's: what it stores for Lua to read
- * (ci->u.l.savedpc, for line numbers, variable names, hooks and resuming)
- * is moved back into the prototype's code by `pweval_pcshift`, which is 0
- * in the generic body. */
-#define PWEVAL_LOCALS uintptr_t pweval_pcshift = 0
+/* Specialized body: `trap` (hooks, or a stack reallocation) is not
+ * handled here. With a hook on, or when the stack moved under the frame,
+ * the frame goes back to the dispatcher, which continues it in the
+ * generic body from the instruction about to run, exactly where stock
+ * Lua would call luaG_traceexec and reload `base`. So `base` never changes
+ * inside a specialized body (after the one rare reload in OP_TFORCALL /
+ * OP_RETURN), and no instruction joins a path that called out: what an
+ * instruction stored, the next one can use. A reallocation that left the
+ * frame where it was (the collector shrinking the stack in place) costs a
+ * check and nothing else: stock Lua's luaG_traceexec would only clear the
+ * flag (no line or count hook is on), which the frame leaves set, so it is
+ * checked again at the next jump; clearing it would be a store, and every
+ * fact about the registers would be lost at the join. The generic body
+ * handles `trap` as stock Lua does. PWEVAL_HANDOFF(pc) is true when the
+ * stock handling (luaG_traceexec, reload `base`) is to run. */
+#if PWEVAL_SPEC
+#define PWEVAL_HANDOFF(pc) \
+  ({ if (L->hookmask || ci->func.p + 1 != base) { \
+       ci->u.l.savedpc = PWEVAL_REAL_PC(pc); \
+       return PWEVAL_HANDED; \
+     } \
+     trap = 0; \
+     0; })
+#else
+#define PWEVAL_HANDOFF(pc) 1
+#endif
+
+#define PWEVAL_LOCALS uintptr_t pweval_pcshift = 0; uint32_t pweval_slow = 0
 #define PWEVAL_REAL_PC(pc) ((const Instruction *)((uintptr_t)(pc) + pweval_pcshift))
 
 /* Specialized: the prototype's constants are the request's copy of them
  * (`kconst`, constant memory), so loads of constants fold: a type test on
  * a constant operand disappears. Generic: the prototype's own. */
-#define PWEVAL_CONSTANTS(protok) (spec ? (TValue *)kconst : (protok))
+#define PWEVAL_CONSTANTS(protok) (PWEVAL_SPEC ? (TValue *)kconst : (protok))
 
 /* Specialized: the entry PC is the start of the prototype's code (the
  * dispatcher checked), so the start of the copy, a constant: the
- * interpreter context. */
+ * interpreter context. With hooks on (trap = L->hookmask), the whole frame
+ * runs generically, which calls the call hook. Without, the frame's
+ * `trap` is cleared: a CallInfo reused from a frame that saw a stack
+ * reallocation keeps its stale 1, and stock Lua would spend one
+ * luaG_traceexec on it, which with no line or count hook only clears it;
+ * here it would hand every such frame back at its first jump. */
+#if PWEVAL_SPEC
 #define PWEVAL_ENTRY(saved) \
-  (spec ? (pweval_pcshift = (uintptr_t)cl->p->code - (uintptr_t)code, \
-           weval_push_context((uint32_t)(uintptr_t)code), code) \
-        : (saved))
+  ({ if (trap) return PWEVAL_HANDED; \
+     ci->u.l.trap = 0; \
+     pweval_pcshift = (uintptr_t)cl->p->code - (uintptr_t)code; \
+     weval_push_context((uint32_t)(uintptr_t)code); \
+     code; })
+#else
+#define PWEVAL_ENTRY(saved) (saved)
+#endif
 
-/* Every instruction fetch updates the context to the fetched PC. */
+/* Specialized body: a path that took a fallback (a metamethod, a table
+ * miss, anything under Protect) continues in copies of the following
+ * instructions of its own, `pweval_slow` = 1 in bit 0 of the context
+ * (instructions are 4-byte aligned), until the next loop head, the end of
+ * the loop, or the next Lua call. Without it, every arithmetic
+ * instruction's fast path would join its metamethod path (OP_MMBIN),
+ * which called out, and what the fast path knows about the registers
+ * (their tags, their values) would be lost at every instruction. Inside a
+ * loop iteration the fast copy never joins a slow one; at most two copies
+ * of each instruction in a loop, one of the others. */
+#if PWEVAL_SPEC
+#define PWEVAL_SLOW() (pweval_slow = 1)
+#else
+#define PWEVAL_SLOW() ((void)0)
+#endif
+
+/* Specialized body: `base`, the frame's first register, is the argument
+ * `stackbase` (the dispatcher computes it as the body would), so every
+ * register address is an argument plus a constant: pweval's memory facts
+ * track the registers, keep their values and tags across instructions in
+ * locals and fold the type tests on them. With the hand-off above, `base`
+ * only changes where Lua itself reloads it after a call (OP_TFORCALL,
+ * OP_RETURN). Generic: stock Lua, whose `stackbase` is 0 and unused. */
+#if PWEVAL_SPEC
+#define PWEVAL_BASE(computed) ((StkId)stackbase)
+#else
+#define PWEVAL_BASE(computed) (computed)
+#endif
+
+/* Every instruction fetch updates the context to the fetched PC, with
+ * the slow bit. A slow path ends at a loop head and outside loops
+ * (`slowends`, a request buffer, see pweval_lua.c): a loop entered on a
+ * slow path would have slow copies of its body reachable from outside the
+ * loop, past its head, which is control flow Wasm cannot express without
+ * duplicating it. */
 #define PWEVAL_FETCH(pc) \
-  do { if (spec) weval_update_context((uint32_t)(uintptr_t)(pc)); } while (0)
+  do { \
+    if (PWEVAL_SPEC) { \
+      uint32_t pweval_at = (uint32_t)((pc) - code); \
+      if ((slowends[pweval_at / 8] >> (pweval_at % 8)) & 1) pweval_slow = 0; \
+      weval_update_context((uint32_t)(uintptr_t)(pc) | pweval_slow); \
+    } \
+  } while (0)
 
 typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
-                              const TValue *kconst, int spec);
+                              const TValue *kconst, uintptr_t stackbase,
+                              const lu_byte *slowends);
 extern uint32_t pweval_spec_invocations;
+
+int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
+                      uintptr_t stackbase, const lu_byte *slowends);
 
 /* Run the fresh Lua frame `ci` (just set up by luaD_precall, so at the
  * start of its code) in its own invocation: the dispatcher's first round
@@ -80,7 +175,9 @@ static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
     int again;
     pweval_spec_depth++;
     pweval_spec_invocations++;
-    again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k, 1);
+    again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k,
+                                             (uintptr_t)(ci->func.p + 1), NULL);
+    if (again == PWEVAL_HANDED) again = luaV_execute_body(L, ci, NULL, NULL, 0, NULL);
     pweval_spec_depth--;
     if (again) luaV_execute(L, L->ci);
   } else {
@@ -91,16 +188,16 @@ static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
 /* A Lua call runs in its own invocation when the caller is specialized,
  * or when the callee has a specialized body. */
 #define PWEVAL_CALL(L, ci, newci) \
-  ((spec || pweval_has_spec(newci)) ? (pweval_run_call(L, newci), 1) : 0)
+  ((PWEVAL_SPEC || pweval_has_spec(newci)) ? (pweval_run_call(L, newci), pweval_slow = 0, 1) : 0)
 
 /* A tail call replaced the frame: the dispatcher runs the new function. */
 #define PWEVAL_TAILCALL() \
-  do { if (spec || pweval_has_spec(ci)) return 1; goto startfunc; } while (0)
+  do { if (PWEVAL_SPEC || pweval_has_spec(ci)) return PWEVAL_AGAIN; goto startfunc; } while (0)
 
 /* A frame entered in this invocation returned to its caller: a specialized
  * body cannot continue another function, so the dispatcher runs the
  * caller (generically: it is in the middle of its code). */
-#define PWEVAL_RETURN_TO_CALLER() do { if (spec) return 1; } while (0)
+#define PWEVAL_RETURN_TO_CALLER() do { if (PWEVAL_SPEC) return PWEVAL_AGAIN; } while (0)
 
 #endif /* lvm_c */
 
