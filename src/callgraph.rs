@@ -227,27 +227,23 @@ impl Graph {
     }
 }
 
-/// Whether `op` writes memory or a global by itself. Reads, arithmetic,
-/// control flow and calls do not (calls are followed through the graph).
+/// Whether `op` writes memory, a global or a table by itself, as waffle's
+/// effect model says (what the specializer itself goes by); an operator
+/// waffle does not model counts as a write. Structure, locals and calls do
+/// not (calls are followed through the graph).
 fn writes_directly(op: &Operator<'_>) -> bool {
+    use waffle::SideEffect::{All, WriteGlobal, WriteMem, WriteTable};
     use Operator::*;
-    let name = format!("{op:?}");
-    matches!(
-        op,
-        GlobalSet { .. }
-            | MemoryFill { .. }
-            | MemoryCopy { .. }
-            | MemoryInit { .. }
-            | MemoryGrow { .. }
-            | MemoryDiscard { .. }
-            | TableSet { .. }
-            | TableGrow { .. }
-            | TableFill { .. }
-            | TableCopy { .. }
-            | TableInit { .. }
-    ) || name.contains("Store")
-        || name.contains("Rmw")
-        || name.contains("Atomic")
+    match op {
+        Block { .. } | Loop { .. } | If { .. } | Else | End | Br { .. } | BrIf { .. } | BrTable { .. } | Return
+        | Drop | LocalGet { .. } | LocalSet { .. } | LocalTee { .. } => false,
+        Call { .. } | ReturnCall { .. } | CallIndirect { .. } | ReturnCallIndirect { .. } | CallRef { .. }
+        | ReturnCallRef { .. } => false,
+        _ => match waffle::Operator::try_from(op) {
+            Ok(op) => op.effects().iter().any(|e| matches!(e, WriteMem | WriteGlobal | WriteTable | All)),
+            Err(()) => true,
+        },
+    }
 }
 
 impl Reach {

@@ -94,7 +94,9 @@ pub fn steps(cell: Cell, size: i64, ty: Type, signed: bool) -> Option<Vec<Step>>
 mod tests {
     use super::*;
 
-    /// Evaluate `steps` on the bits of a value of `from` type.
+    /// Evaluate `steps` on the bits of a value of `from` type. Test code:
+    /// its panic is a failure of the test (a step `steps` made that the
+    /// model lacks), no input reaches it.
     fn run(steps: &[Step], mut v: u64) -> u64 {
         for s in steps {
             let k = s.operand.map(|k| k.as_u64()).unwrap_or(0);

@@ -13,8 +13,9 @@
 //! ([`Extra::Mem`]); after a load (a narrow one too), that memory holds
 //! what was loaded. A later load of the same cell with the same width is
 //! replaced by the value, converted when the load's type or width differs
-//! from the access that made the fact (`convert.rs`). Stores are *never* removed: memory is always up to date, so a
-//! fact can be dropped at any time without a write-back, and the generic
+//! from the access that made the fact (`convert.rs`). Stores are *never*
+//! removed: memory is always up to date, so a fact can be dropped at any
+//! time without a write-back, and the generic
 //! code of a cold path sees memory as it should. A removed load is one
 //! that reads a cell a store or load on every path to it just accessed with
 //! the same address and width: it cannot trap.

@@ -25,14 +25,6 @@ int pweval_spec_depth;
  * reaches the specialized bodies, not only that the output is right. */
 uint32_t pweval_spec_invocations;
 
-int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
-                      uintptr_t stackbase, const lu_byte *slowends);
-int luaV_execute_spec(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
-                      uintptr_t stackbase, const lu_byte *slowends);
-
-typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
-                              const TValue *kconst, uintptr_t stackbase, const lu_byte *slowends);
-
 
 /* Run the Lua frame `ci` until a fresh frame returns. A frame at the start
  * of its prototype's code runs in the prototype's specialized body; a frame

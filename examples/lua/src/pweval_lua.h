@@ -38,6 +38,20 @@ extern int pweval_spec_depth;
 #define PWEVAL_HANDED 2   /* run L->ci, the frame itself, generically from
                            * its saved PC (specialized body only) */
 
+/* The two bodies (lvm.c and its copy, pweval_lvm_spec.c) and the type of
+ * a specialized one, whose address the request's answer stores in
+ * Proto.pweval_spec. */
+typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
+                              const TValue *kconst, uintptr_t stackbase,
+                              const lu_byte *slowends);
+int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
+                      uintptr_t stackbase, const lu_byte *slowends);
+int luaV_execute_spec(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
+                      uintptr_t stackbase, const lu_byte *slowends);
+
+/* Specialized invocations so far (pweval_lua.c). */
+extern uint32_t pweval_spec_invocations;
+
 #if defined(lvm_c)
 
 /* May the Lua call `newci` (just set up by luaD_precall) run in its own
@@ -157,13 +171,6 @@ extern int pweval_spec_depth;
     } \
   } while (0)
 
-typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
-                              const TValue *kconst, uintptr_t stackbase,
-                              const lu_byte *slowends);
-extern uint32_t pweval_spec_invocations;
-
-int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
-                      uintptr_t stackbase, const lu_byte *slowends);
 
 /* Run the fresh Lua frame `ci` (just set up by luaD_precall, so at the
  * start of its code) in its own invocation: the dispatcher's first round
