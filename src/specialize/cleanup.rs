@@ -1,7 +1,7 @@
 //! Clean-up after specialization: the unrolled code carries a parameter for
 //! every generic value and register into every block, most of them dead or
-//! redundant. Remove them, then let waffle's GVN, redundant-parameter and
-//! empty-block passes finish.
+//! redundant. Remove them, then let waffle's GVN and
+//! empty-block passes, with redundant parameters removed by `redundant.rs`, finish.
 //!
 //! waffle's constant propagation stays off: its evaluator folds a few
 //! trapping float-to-int truncations, and specialization already folded
@@ -22,8 +22,16 @@ pub fn run(body: &mut FunctionBody) -> Result<(), String> {
     };
     remove_dead_params(body);
     check(body, "dead parameters")?;
-    let options = waffle::OptOptions { gvn: true, cprop: false, redundant_blockparams: true };
-    body.optimize(&options);
+    // Redundant parameters by worklist (`redundant.rs`), then waffle's
+    // GVN, which can make more arguments equal: a few rounds, each linear.
+    let options = waffle::OptOptions { gvn: true, cprop: false, redundant_blockparams: false };
+    for round in 0..3 {
+        if !super::redundant::run(body) && round > 0 {
+            break;
+        }
+        check(body, "redundant parameters")?;
+        body.optimize(&options);
+    }
     waffle::passes::resolve_aliases::run(body);
     check(body, "waffle optimize")?;
     super::finalize::clear_unreachable(body);

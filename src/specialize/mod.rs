@@ -26,6 +26,7 @@ mod lowering;
 mod memfacts;
 mod prepare;
 mod ranges;
+mod redundant;
 mod shared;
 pub use shared::PreparedFunctions;
 mod slots;
