@@ -192,6 +192,57 @@ static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
   }
 }
 
+/* Specialized body: the common Lua call (a Lua closure with a
+ * specialized body, depth to spare, a free CallInfo, room on the stack)
+ * set up and run here, without luaD_precall: its Lua-function case
+ * inlined, with the same stores in the same order (with room on the stack
+ * its checkstackGCp neither collects nor grows, and a CallInfo already
+ * linked is what next_ci takes), then the callee's body called directly,
+ * as pweval_run_call does. `b` is OP_CALL's B: when it is not 0, `L->top`
+ * is `func + b` (OP_CALL just stored it), so the argument count and the
+ * new top are constants of the specialized code even though the store to
+ * `ci->u.l.savedpc` between them made pweval forget `L->top`. The call
+ * path never joins luaD_precall's, so the new frame's fields stay known. Returns 0, having changed nothing, when any condition fails: the
+ * call then goes through luaD_precall and PWEVAL_CALL as before. Generic:
+ * always 0, stock Lua. */
+#if PWEVAL_SPEC
+static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults) {
+  StkId top = b != 0 ? func + b : L->top.p;
+  Proto *p;
+  CallInfo *ci;
+  int fsize, narg, nfixparams, again;
+  if (!ttisLclosure(s2v(func))) return 0;
+  p = clLvalue(s2v(func))->p;
+  fsize = p->maxstacksize;
+  ci = L->ci->next;
+  if (p->pweval_spec == NULL || pweval_spec_depth >= PWEVAL_MAX_SPEC_DEPTH || ci == NULL ||
+      L->stack_last.p - top <= fsize)
+    return 0;
+  narg = cast_int(top - func) - 1;
+  nfixparams = p->numparams;
+  L->ci = ci;
+  ci->func.p = func;
+  ci->nresults = nresults;
+  ci->callstatus = CIST_FRESH;
+  ci->top.p = func + 1 + fsize;
+  ci->u.l.savedpc = p->code;
+  for (; narg < nfixparams; narg++)
+    setnilvalue(s2v(top++));
+  L->top.p = top;  /* unchanged when no argument was missing */
+  pweval_spec_depth++;
+  pweval_spec_invocations++;
+  again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k, (uintptr_t)(func + 1), NULL);
+  if (again == PWEVAL_HANDED) again = luaV_execute_body(L, ci, NULL, NULL, 0, NULL);
+  pweval_spec_depth--;
+  if (again) luaV_execute(L, L->ci);
+  return 1;
+}
+#define PWEVAL_FASTCALL(L, func, b, nresults) \
+  (pweval_fastcall(L, func, b, nresults) ? (pweval_slow = 0, 1) : 0)
+#else
+#define PWEVAL_FASTCALL(L, func, b, nresults) 0
+#endif
+
 /* A Lua call runs in its own invocation when the caller is specialized,
  * or when the callee has a specialized body. */
 #define PWEVAL_CALL(L, ci, newci) \
