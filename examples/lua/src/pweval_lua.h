@@ -202,7 +202,10 @@ static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
  * is `func + b` (OP_CALL just stored it), so the argument count and the
  * new top are constants of the specialized code even though the store to
  * `ci->u.l.savedpc` between them made pweval forget `L->top`. The call
- * path never joins luaD_precall's, so the new frame's fields stay known. Returns 0, having changed nothing, when any condition fails: the
+ * path never joins luaD_precall's, so the new frame's fields stay known.
+ * A call with fewer arguments than parameters (luaD_precall fills them
+ * with nil) is left to luaD_precall: the fill loop would be code at every
+ * call site for a case hot code rarely has. Returns 0, having changed nothing, when any condition fails: the
  * call then goes through luaD_precall and PWEVAL_CALL as before. Generic:
  * always 0, stock Lua. */
 #if PWEVAL_SPEC
@@ -215,20 +218,17 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults)
   p = clLvalue(s2v(func))->p;
   fsize = p->maxstacksize;
   ci = L->ci->next;
-  if (p->pweval_spec == NULL || pweval_spec_depth >= PWEVAL_MAX_SPEC_DEPTH || ci == NULL ||
-      L->stack_last.p - top <= fsize)
-    return 0;
   narg = cast_int(top - func) - 1;
   nfixparams = p->numparams;
+  if (p->pweval_spec == NULL || pweval_spec_depth >= PWEVAL_MAX_SPEC_DEPTH || ci == NULL ||
+      L->stack_last.p - top <= fsize || narg < nfixparams)
+    return 0;
   L->ci = ci;
   ci->func.p = func;
   ci->nresults = nresults;
   ci->callstatus = CIST_FRESH;
   ci->top.p = func + 1 + fsize;
   ci->u.l.savedpc = p->code;
-  for (; narg < nfixparams; narg++)
-    setnilvalue(s2v(top++));
-  L->top.p = top;  /* unchanged when no argument was missing */
   pweval_spec_depth++;
   pweval_spec_invocations++;
   again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k, (uintptr_t)(func + 1), NULL);
