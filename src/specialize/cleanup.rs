@@ -1,7 +1,7 @@
 //! Clean-up after specialization: the unrolled code carries a parameter for
 //! every generic value and register into every block, most of them dead or
-//! redundant. Remove them, then let waffle's GVN and
-//! empty-block passes, with redundant parameters removed by `redundant.rs`, finish.
+//! redundant. Remove the dead ones here, the redundant ones with
+//! `redundant.rs`, and let waffle's GVN and empty-block passes finish.
 //!
 //! waffle's constant propagation stays off: its evaluator folds a few
 //! trapping float-to-int truncations, and specialization already folded
