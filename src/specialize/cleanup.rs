@@ -220,23 +220,8 @@ pub fn remove_dead_params(body: &mut FunctionBody) {
         if dead.is_empty() {
             continue;
         }
-        let params = std::mem::take(&mut body.blocks[b].params);
-        let kept: Vec<_> = params.into_iter().enumerate().filter(|(i, _)| !dead.contains(i)).map(|(_, p)| p).collect();
-        for (i, &(ty, v)) in kept.iter().enumerate() {
-            body.values[v] = ValueDef::BlockParam(b, i as u32, ty);
-        }
-        body.blocks[b].params = kept;
         removed.insert(b, dead);
     }
-    if removed.is_empty() {
-        return;
-    }
-    for &b in &blocks {
-        body.blocks[b].terminator.update_targets(|t| {
-            if let Some(dead) = removed.get(&t.block) {
-                let args = std::mem::take(&mut t.args);
-                t.args = args.into_iter().enumerate().filter(|(i, _)| !dead.contains(i)).map(|(_, a)| a).collect();
-            }
-        });
-    }
+    // Dead parameters' values are never used, so they need no new definition.
+    super::redundant::drop_params(body, &removed);
 }

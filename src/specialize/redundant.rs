@@ -176,7 +176,7 @@ pub fn run(body: &mut FunctionBody) -> bool {
 
 /// Remove the listed parameter positions (ascending per block) from their
 /// blocks and from every edge into them, renumbering the parameters kept.
-/// The removed parameters' values must already be redefined.
+/// The removed parameters' values must already be redefined, or be unused.
 pub fn drop_params(body: &mut FunctionBody, dropped: &HashMap<Block, Vec<usize>>) {
     if dropped.is_empty() {
         return;
@@ -296,6 +296,7 @@ mod tests {
             let original = body.clone();
             let params_before: usize = all.iter().map(|&b| body.blocks[b].params.len()).sum();
             run(&mut body);
+            // Test-only panic: a generated case the pass broke.
             crate::ir::verify(&body).unwrap_or_else(|e| panic!("case {case}: {e}"));
             let params_after: usize = all.iter().map(|&b| body.blocks[b].params.len()).sum();
             removed_total += params_before - params_after;
