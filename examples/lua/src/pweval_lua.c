@@ -39,15 +39,14 @@ void luaV_execute(lua_State *L, CallInfo *ci) {
         pweval_spec_depth < PWEVAL_MAX_SPEC_DEPTH) {
       pweval_spec_depth++;
       pweval_spec_invocations++;
-      again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k,
-                                               (uintptr_t)(ci->func.p + 1), NULL);
+      again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci), p->code);
       /* Handed back, maybe at its first instruction (hooks on at entry):
        * the same frame continues generically, never in its body again,
        * still counted in the depth (its calls nest in this C frame). */
-      if (again == PWEVAL_HANDED) again = luaV_execute_body(L, L->ci, NULL, NULL, 0, NULL);
+      if (again == PWEVAL_HANDED) again = PWEVAL_GENERIC(L, L->ci);
       pweval_spec_depth--;
     } else {
-      again = luaV_execute_body(L, ci, NULL, NULL, 0, NULL);
+      again = PWEVAL_GENERIC(L, ci);
     }
     if (!again) return;
     ci = L->ci;
@@ -125,6 +124,8 @@ static int request_proto(Proto *p, uint32_t *next_id) {
   ends = slow_ends(p);
   if (ends == NULL) return -1;
   pweval_arg_memory(req, ends, ((uint32_t)p->sizecode + 7) / 8);
+  pweval_arg_runtime(req); /* callee */
+  pweval_arg_runtime(req); /* realcode */
   if (!pweval_req_submit(req)) return -1;
   for (int i = 0; i < p->sizep; i++) {
     int n = request_proto(p->p[i], next_id);

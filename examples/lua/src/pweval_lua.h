@@ -4,8 +4,9 @@
  * Stock luaV_execute runs a Lua-to-Lua call in the same C frame
  * (`goto startfunc`), so one C invocation walks many prototypes and its PC
  * is never a constant of one bytecode. Here the interpreter loop becomes
- * a body, `luaV_execute_body(L, ci, NULL, NULL, 0, NULL)` and its copy
- * `luaV_execute_spec(L, ci, code, kconst, base, slowends)`, and `luaV_execute`
+ * a body, `luaV_execute_body(L, ci, ...)` and its copy
+ * `luaV_execute_spec(L, ci, code, kconst, base, slowends, callee, realcode)`,
+ * and `luaV_execute`
  * (pweval_lua.c) a dispatcher that runs each Lua call in its own C
  * invocation: with the prototype's specialized body when it has one (the
  * copy specialized on code and kconst, the prototype's bytecode and
@@ -40,14 +41,36 @@ extern int pweval_spec_depth;
 
 /* The two bodies (lvm.c and its copy, pweval_lvm_spec.c) and the type of
  * a specialized one, whose address the request's answer stores in
- * Proto.pweval_spec. */
+ * Proto.pweval_spec. `code`, `kconst` and `slowends` are constants of a
+ * specialized body (the request's copies); `stackbase`, `callee` (the
+ * frame's closure) and `realcode` (its prototype's code) are what the
+ * caller already has in registers, passed so that the body's entry does
+ * not load them again through `ci`. The generic body reads none of them. */
 typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
                               const TValue *kconst, uintptr_t stackbase,
-                              const lu_byte *slowends);
+                              const lu_byte *slowends, LClosure *callee,
+                              const Instruction *realcode);
 int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
-                      uintptr_t stackbase, const lu_byte *slowends);
+                      uintptr_t stackbase, const lu_byte *slowends, LClosure *callee,
+                      const Instruction *realcode);
 int luaV_execute_spec(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
-                      uintptr_t stackbase, const lu_byte *slowends);
+                      uintptr_t stackbase, const lu_byte *slowends, LClosure *callee,
+                      const Instruction *realcode);
+
+/* Run the frame `ci` (not at its start, or not specialized) in the
+ * generic body. */
+#define PWEVAL_GENERIC(L, ci) luaV_execute_body(L, ci, NULL, NULL, 0, NULL, NULL, NULL)
+
+/* Run the fresh frame `ci` of closure `cl`, whose registers start at
+ * `base`, in `spec`, its prototype's specialized body (`code` is the
+ * prototype's code). The arguments a specialized body is specialized on
+ * (`code`, `kconst`, `slowends`) are constants in it, so what is passed
+ * for them is never read: `kconst` and `slowends` get NULL, and `code`
+ * the value already at hand for `realcode`. pweval leaves Proto.pweval_spec
+ * NULL when a request falls back, so no generic body is ever called
+ * this way. */
+#define PWEVAL_RUN_SPEC(L, ci, spec, base, cl, code) \
+  ((pweval_body_fn)(spec))(L, ci, code, NULL, (uintptr_t)(base), NULL, cl, code)
 
 /* Specialized invocations so far (pweval_lua.c). */
 extern uint32_t pweval_spec_invocations;
@@ -103,6 +126,13 @@ extern uint32_t pweval_spec_invocations;
 #define PWEVAL_LOCALS uintptr_t pweval_pcshift = 0; uint32_t pweval_slow = 0
 #define PWEVAL_REAL_PC(pc) ((const Instruction *)((uintptr_t)(pc) + pweval_pcshift))
 
+/* Specialized: the frame's closure is the argument `callee`, which the
+ * caller had at hand; reading it through `ci->func` would be two dependent
+ * loads at every entry, the first thing every call waits for. Generic:
+ * stock Lua. (A specialized body reaches `returning` only at its entry:
+ * its calls, tail calls and returns go back to the dispatcher.) */
+#define PWEVAL_CLOSURE(fromci) (PWEVAL_SPEC ? callee : (fromci))
+
 /* Specialized: the prototype's constants are the request's copy of them
  * (`kconst`, constant memory), so loads of constants fold: a type test on
  * a constant operand disappears. Generic: the prototype's own. */
@@ -120,7 +150,7 @@ extern uint32_t pweval_spec_invocations;
 #define PWEVAL_ENTRY(saved) \
   ({ if (trap) return PWEVAL_HANDED; \
      ci->u.l.trap = 0; \
-     pweval_pcshift = (uintptr_t)cl->p->code - (uintptr_t)code; \
+     pweval_pcshift = (uintptr_t)realcode - (uintptr_t)code; \
      weval_push_context((uint32_t)(uintptr_t)code); \
      code; })
 #else
@@ -182,9 +212,8 @@ static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
     int again;
     pweval_spec_depth++;
     pweval_spec_invocations++;
-    again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k,
-                                             (uintptr_t)(ci->func.p + 1), NULL);
-    if (again == PWEVAL_HANDED) again = luaV_execute_body(L, ci, NULL, NULL, 0, NULL);
+    again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci), p->code);
+    if (again == PWEVAL_HANDED) again = PWEVAL_GENERIC(L, ci);
     pweval_spec_depth--;
     if (again) luaV_execute(L, L->ci);
   } else {
@@ -211,16 +240,25 @@ static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
 #if PWEVAL_SPEC
 static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults) {
   StkId top = b != 0 ? func + b : L->top.p;
+  LClosure *cl;
   Proto *p;
   CallInfo *ci;
+  void *spec;
+  const Instruction *code;
   int fsize, narg, nfixparams, again;
   if (!ttisLclosure(s2v(func))) return 0;
-  p = clLvalue(s2v(func))->p;
+  /* Every field read once, before the stores below: the compiler cannot
+   * tell that those stores leave the prototype alone, and would read
+   * these again after them. */
+  cl = clLvalue(s2v(func));
+  p = cl->p;
+  spec = p->pweval_spec;
+  code = p->code;
   fsize = p->maxstacksize;
   ci = L->ci->next;
   narg = cast_int(top - func) - 1;
   nfixparams = p->numparams;
-  if (p->pweval_spec == NULL || pweval_spec_depth >= PWEVAL_MAX_SPEC_DEPTH || ci == NULL ||
+  if (spec == NULL || pweval_spec_depth >= PWEVAL_MAX_SPEC_DEPTH || ci == NULL ||
       L->stack_last.p - top <= fsize || narg < nfixparams)
     return 0;
   L->ci = ci;
@@ -228,11 +266,11 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults)
   ci->nresults = nresults;
   ci->callstatus = CIST_FRESH;
   ci->top.p = func + 1 + fsize;
-  ci->u.l.savedpc = p->code;
+  ci->u.l.savedpc = code;
   pweval_spec_depth++;
   pweval_spec_invocations++;
-  again = ((pweval_body_fn)p->pweval_spec)(L, ci, p->code, p->k, (uintptr_t)(func + 1), NULL);
-  if (again == PWEVAL_HANDED) again = luaV_execute_body(L, ci, NULL, NULL, 0, NULL);
+  again = PWEVAL_RUN_SPEC(L, ci, spec, func + 1, cl, code);
+  if (again == PWEVAL_HANDED) again = PWEVAL_GENERIC(L, ci);
   pweval_spec_depth--;
   if (again) luaV_execute(L, L->ci);
   return 1;
