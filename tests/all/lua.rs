@@ -8,7 +8,7 @@
 //!   its `.expected` stdout and `.status`; stderr (Lua's error messages and
 //!   tracebacks) must match between the two Wasm builds and native Lua.
 //!   Every prototype must be specialized (the build's summary says so).
-//! - Random programs (lua_gen.rs, `LUA_DIFF_PROGRAMS`, default 800): they
+//! - Random programs (lua_gen.rs, `LUA_DIFF_PROGRAMS`, default 300): they
 //!   share snapshots, a few hundred modules each, run one per instance by a
 //!   driver that `require`s the program named on its command line.
 //!
@@ -212,7 +212,7 @@ fn random_programs_specialized_generic_and_native_agree_second_half() {
 
 /// Half `half` (0 or 1) of the `LUA_DIFF_PROGRAMS` random programs.
 fn random_programs(half: usize) {
-    let total: usize = std::env::var("LUA_DIFF_PROGRAMS").ok().and_then(|v| v.parse().ok()).unwrap_or(800);
+    let total: usize = std::env::var("LUA_DIFF_PROGRAMS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
     let first_seed: u64 = std::env::var("LUA_DIFF_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed_0000);
     let (from, count) = if half == 0 { (0, total / 2) } else { (total / 2, total - total / 2) };
     // Cranelift's optimisations change nothing pweval is tested on here,
