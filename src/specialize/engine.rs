@@ -462,6 +462,9 @@ impl<'a> Engine<'a> {
                 if let Some(intrinsic) = called_intrinsic(g, self.intrinsics, inst) {
                     return self.eval_intrinsic(sb, intrinsic, op, &avals, &tys, walk);
                 }
+                if self.store_is_redundant(op, &avals, walk) {
+                    return Ok(None);
+                }
                 if let Some(forwarded) = self.mem_before(sb, inst, op, &avals, walk) {
                     return Ok(Some(forwarded));
                 }

@@ -13,12 +13,21 @@
 //! ([`Extra::Mem`]); after a load (a narrow one too), that memory holds
 //! what was loaded. A later load of the same cell with the same width is
 //! replaced by the value, converted when the load's type or width differs
-//! from the access that made the fact (`convert.rs`). Stores are *never*
-//! removed: memory is always up to date, so a fact can be dropped at any
-//! time without a write-back, and the generic
-//! code of a cold path sees memory as it should. A removed load is one
-//! that reads a cell a store or load on every path to it just accessed with
-//! the same address and width: it cannot trap.
+//! from the access that made the fact (`convert.rs`). Memory is always up
+//! to date: a fact can be dropped at any time without a write-back, and the
+//! generic code of a cold path sees memory as it should. A removed load is
+//! one that reads a cell a store or load on every path to it just accessed
+//! with the same address and width: it cannot trap.
+//!
+//! **Redundant stores.** A store is emitted unless a fact says its cell
+//! (same address, width and type) already holds the same bits: the same
+//! constant, or the same value of the specialized function. Skipping it
+//! changes no byte of memory, and it cannot trap, for the reason a
+//! forwarded load cannot; the facts stay as they were (nothing was
+//! written, so nothing else can have been overwritten). Stored addresses
+//! are never skipped, since storing one is an escape. Examples: a VM
+//! field written back unchanged (`vm->aux = vm->aux`), a type tag stored
+//! again with the constant it holds.
 //!
 //! **Invalidation.** A fact lives until something may write its bytes:
 //! - a store through a symbolic address drops the facts its bytes overlap
@@ -136,6 +145,31 @@ fn symbolic(addr: AVal, memarg: &MemoryArg) -> Option<(u32, i64)> {
         AVal::Addr { root, off: o, .. } => Some((root, o.checked_add(off)?)),
         AVal::Const { k: Konst::I32(a), .. } => Some((ABSOLUTE, i64::from(a).checked_add(off)?)),
         _ => None,
+    }
+}
+
+/// The cell and value a store leaves as a fact: a constant written narrow
+/// is the constant's low bits, as an i32.
+fn narrow_constant_cell(cell: Cell, value: AVal) -> (Cell, AVal) {
+    match (cell, value) {
+        (Cell::I64N32, AVal::Const { k, .. }) => (Cell::I32, AVal::konst(Konst::I32(k.as_u64() as u32))),
+        (Cell::I64N16, AVal::Const { k, .. }) => (Cell::I32N16, AVal::konst(Konst::I32(k.as_u64() as u32 & 0xffff))),
+        (Cell::I64N8, AVal::Const { k, .. }) => (Cell::I32N8, AVal::konst(Konst::I32(k.as_u64() as u32 & 0xff))),
+        other => other,
+    }
+}
+
+/// Do `a` and `b` have the same bits at run time? The same constant, or
+/// the same value of the specialized function (whatever is known about
+/// it). Addresses are left out: storing one is an escape (see `escapes`).
+fn same_bits(a: AVal, b: AVal) -> bool {
+    let runtime = |v: AVal| match v {
+        AVal::Runtime(v) | AVal::Choice { value: v, .. } | AVal::Fanout { v, .. } | AVal::Ranged { value: v, .. } => Some(v),
+        AVal::Const { .. } | AVal::Addr { .. } => None,
+    };
+    match (a, b) {
+        (AVal::Const { k: x, .. }, AVal::Const { k: y, .. }) => x == y,
+        _ => matches!((runtime(a), runtime(b)), (Some(x), Some(y)) if x == y),
     }
 }
 
@@ -270,6 +304,19 @@ impl Engine<'_> {
         }
     }
 
+    /// Is `op` a store of what memory is known to hold already: a fact of
+    /// the same cell (address, width, type) with the same bits? Such a
+    /// store changes nothing and cannot trap (the fact's access of the same
+    /// address and width happened on every path here), so it is not
+    /// emitted, and the fact stays as it is.
+    pub(super) fn store_is_redundant(&self, op: &Operator, args: &[AVal], walk: &Walk) -> bool {
+        let Some((memarg, cell)) = store_shape(op) else { return false };
+        let (Some(&addr), Some(&value)) = (args.first(), args.get(1)) else { return false };
+        let Some((root, off)) = symbolic(addr, &memarg) else { return false };
+        let (cell, value) = narrow_constant_cell(cell, value);
+        walk.extras.get(&Extra::Mem(MemKey { root, off, cell })).is_some_and(|&known| same_bits(known, value))
+    }
+
     /// After an operator is emitted with result `result`: the facts it
     /// leaves.
     pub(super) fn mem_after(&mut self, sb: Block, op: &Operator, args: &[AVal], result: Option<AVal>, walk: &mut Walk) -> Option<AVal> {
@@ -345,13 +392,7 @@ impl Engine<'_> {
                 _ => false,
             });
             if !under_slot {
-                let (cell, value) = match (cell, value) {
-                    // A constant written narrow is the constant's low bits.
-                    (Cell::I64N32, AVal::Const { k, .. }) => (Cell::I32, AVal::konst(Konst::I32(k.as_u64() as u32))),
-                    (Cell::I64N16, AVal::Const { k, .. }) => (Cell::I32N16, AVal::konst(Konst::I32(k.as_u64() as u32 & 0xffff))),
-                    (Cell::I64N8, AVal::Const { k, .. }) => (Cell::I32N8, AVal::konst(Konst::I32(k.as_u64() as u32 & 0xff))),
-                    other => other,
-                };
+                let (cell, value) = narrow_constant_cell(cell, value);
                 walk.extras.insert(Extra::Mem(MemKey { root, off, cell }), value);
             }
             return None;

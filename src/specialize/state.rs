@@ -210,7 +210,8 @@ pub enum Extra {
     Slot(SlotKey),
     /// What memory holds at a cell (the operand of the last store there,
     /// or the value a load read); absent means unknown. Memory always has
-    /// it too (`memfacts.rs`: stores are never removed).
+    /// it too (`memfacts.rs`: the only store not emitted is one of what
+    /// the cell already holds).
     Mem(MemKey),
     /// Bytes `start..end` past `root` all hold the (constant) byte value
     /// (a `memset`).
