@@ -7,7 +7,10 @@
 ;;   loop's other stores (other cells of the same root), so it goes.
 ;; - DEC writes aux back unchanged (vm + 4, offset=28): it goes.
 ;; - after HALT, a call that may write memory, then the tag again
-;;   (vm + 1, offset=7): it stays, and memory matches the input's.
+;;   (vm + 1, offset=7): it stays, and memory matches the input's;
+;; - then the tag's byte through an i64.store8 of 0x203: it goes; aux's low
+;;   half through an i64.store32 (stays), then as an i32.store of the same
+;;   bits: it goes.
 ;; Program: 0: ADD; 1: DEC; 2: JNZ 0; 4: HALT  -> 3 * n
 ;; check-in: $interp.pweval.9
 ;; check: loop
@@ -15,9 +18,13 @@
 ;; check-not: i64.store offset=28
 ;; check: i32.store8 offset=7
 ;; check: i32.store8 offset=8
+;; check-not: i64.store8 offset=8
+;; check: i64.store32 offset=32
+;; check-not: i32.store offset=32
 ;; run: main(10) == 30
 ;; run: main(1) == 3
 ;; run: tag() == 3
+;; run: aux() == 7
 ;; run-output: slot() == 2
 (module
   (import "weval" "push.context" (func $push (param i32)))
@@ -72,6 +79,11 @@
     (call $pop)
     (call $clobber (local.get $vm))
     (i32.store8 offset=7 (i32.add (local.get $vm) (i32.const 1)) (i32.const 3))
+    ;; The same bytes written through other widths: a narrow i64 store of a
+    ;; constant is its low bytes.
+    (i64.store8 offset=8 (local.get $vm) (i64.const 0x203))
+    (i64.store32 offset=32 (local.get $vm) (i64.const 0x100000007))
+    (i32.store offset=32 (local.get $vm) (i32.const 7))
     (i64.load (local.get $vm)))
   (func (export "main") (param $n i64) (result i64)
     (i64.store (i32.const 0x800) (i64.const 0))
@@ -80,4 +92,5 @@
     (call_indirect (type $t) (i32.const 0x310) (i32.const 0x800)
       (select (i32.load (i32.const 0x400)) (i32.const 1) (i32.load (i32.const 0x400)))))
   (func (export "tag") (result i32) (i32.load8_u (i32.const 0x808)))
+  (func (export "aux") (result i64) (i64.load (i32.const 0x820)))
   (func (export "slot") (result i32) (i32.load (i32.const 0x400))))
