@@ -15,7 +15,7 @@
 //! Terminators are built last ([`super::finalize`]), once every block's
 //! final parameter list is known.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 use waffle::entity::EntityRef;
@@ -28,6 +28,8 @@ use super::prepare::Pins;
 use super::why;
 use super::ranges;
 use super::state::{AVal, ChoiceId, Contexts, CtxId, Extra, Extras, Konst, MemKey, SlotKey, REG_DEFAULT, ROOT};
+use super::arrival;
+use super::refine;
 use super::Limits;
 use crate::intrinsics::Intrinsic;
 
@@ -38,6 +40,9 @@ pub struct Key {
     pub pinned: Vec<(usize, Konst)>,
     /// Constants of pinned memory cells (`memfacts.rs`).
     pub cells: Vec<(MemKey, Konst)>,
+    /// The context before a change made outside a loop header, until the
+    /// next one (`arrival.rs`).
+    pub arrived: Option<CtxId>,
 }
 
 /// What memory forwarding needs from outside the engine (`memfacts.rs`).
@@ -104,6 +109,8 @@ pub struct Walk {
     pub gblock: Block,
     /// Roots whose address escaped in this block (`memfacts.rs`).
     pub escaped: BTreeSet<u32>,
+    /// The context this block's code arrived from (`arrival.rs`).
+    pub arrived: Option<CtxId>,
 }
 
 pub struct Engine<'a> {
@@ -131,6 +138,8 @@ pub struct Engine<'a> {
     origin: Vec<CtxId>,
     /// The context of the instruction being walked.
     cur_ctx: CtxId,
+    /// The generic function's loop headers (`arrival.rs`).
+    loop_headers: HashSet<Block>,
     /// The specialized block whose processing failed, for `--dump-ir`.
     pub failed_at: Option<Block>,
     /// The cold copy of the generic function, once a path needed it.
@@ -213,7 +222,7 @@ impl<'a> Engine<'a> {
                 }
             });
         }
-        let key = Key { ctx: ROOT, gblock: g.entry, pinned: vec![], cells: vec![] };
+        let key = Key { ctx: ROOT, gblock: g.entry, pinned: vec![], cells: vec![], arrived: None };
         let mut engine = Engine {
             g,
             pins,
@@ -224,6 +233,7 @@ impl<'a> Engine<'a> {
             limits,
             s,
             ctxs: Contexts::default(),
+            loop_headers: arrival::loop_headers(g),
             choices: Choices::default(),
             pin_values: HashMap::new(),
             keyed: HashMap::new(),
@@ -413,6 +423,7 @@ impl<'a> Engine<'a> {
             ctx: key.ctx,
             gblock,
             escaped: BTreeSet::new(),
+            arrived: key.arrived,
         };
         for (i, &(_, gp)) in g.blocks[gblock].params.iter().enumerate() {
             walk.env.insert(gp, state[i]);
@@ -460,7 +471,12 @@ impl<'a> Engine<'a> {
                 }
                 let tys: Vec<Type> = g.type_pool[*tys].to_vec();
                 if let Some(intrinsic) = called_intrinsic(g, self.intrinsics, inst) {
-                    return self.eval_intrinsic(sb, intrinsic, op, &avals, &tys, walk);
+                    let before = walk.ctx;
+                    let result = self.eval_intrinsic(sb, intrinsic, op, &avals, &tys, walk);
+                    if walk.ctx != before {
+                        arrival::after_change(&self.loop_headers, walk.gblock, before, &mut walk.arrived);
+                    }
+                    return result;
                 }
                 if self.store_is_redundant(op, &avals, walk) {
                     return Ok(None);
@@ -730,8 +746,18 @@ impl<'a> Engine<'a> {
                         Some((x, t, f)) => (t.map(|r| (x, r)), f.map(|r| (x, r))),
                         None => (None, None),
                     };
-                    let t = self.edge_knowing(&if_true, walk, taken)?;
-                    let f = self.edge_knowing(&if_false, walk, not_taken)?;
+                    // The edge where an equality holds knows memory better.
+                    let refined = refine::equality(self.g, cond, &walk.env).and_then(|eq| {
+                        let x = self.lookup(&walk.env, eq.x).ok()?;
+                        let masked = eq
+                            .masked
+                            .and_then(|(y, mask)| Some((self.lookup(&walk.env, y).ok()?, mask)))
+                            .or_else(|| refine::masked_in(&self.s, x));
+                        refine::refined(&walk.extras, x, eq.k, masked).map(|extras| (extras, eq.on_taken))
+                    });
+                    let on = |taken: bool| refined.as_ref().filter(|r| r.1 == taken).map(|r| &r.0);
+                    let t = self.edge_knowing(&if_true, walk, taken, on(true))?;
+                    let f = self.edge_knowing(&if_false, walk, not_taken, on(false))?;
                     ATerm::CondBr(cond_value, t, f)
                 }
             },
@@ -766,16 +792,18 @@ impl<'a> Engine<'a> {
     /// Build the edge for a generic branch target, splitting it when a pinned
     /// parameter receives a select of constants or a fan-out.
     fn edge(&mut self, target: &BlockTarget, walk: &Walk) -> Result<Edge, String> {
-        self.edge_knowing(target, walk, None)
+        self.edge_knowing(target, walk, None, None)
     }
 
     /// [`Self::edge`], where taking the edge proves generic value `x` lies
-    /// in a range (`ranges::branch_facts`).
+    /// in a range (`ranges::branch_facts`), and memory holds what `extras`
+    /// says when given (`refine.rs`).
     fn edge_knowing(
         &mut self,
         target: &BlockTarget,
         walk: &Walk,
         fact: Option<(Value, (u64, u64))>,
+        extras: Option<&Extras>,
     ) -> Result<Edge, String> {
         let mut args = Vec::with_capacity(target.args.len());
         for &a in &target.args {
@@ -791,7 +819,8 @@ impl<'a> Engine<'a> {
         }
         let out = Out {
             ctx: walk.ctx,
-            extras: &walk.extras,
+            arrived: walk.arrived,
+            extras: extras.unwrap_or(&walk.extras),
             dirty: &walk.dirty,
             from: walk.gblock,
             gargs: &target.args,
@@ -855,7 +884,8 @@ impl<'a> Engine<'a> {
             }
         }
         let cells = self.pinned_cells_of(ctx, gtarget, out.extras);
-        let key = Key { ctx, gblock: gtarget, pinned, cells };
+        let arrived = arrival::for_edge(&self.loop_headers, gtarget, ctx, out.arrived);
+        let key = Key { ctx, gblock: gtarget, pinned, cells, arrived };
         let target = self.block_for(key, &args, out)?;
         Ok(Edge { target, args, extras: out.extras.clone(), dirty: out.dirty.clone() })
     }
@@ -911,6 +941,13 @@ impl<'a> Engine<'a> {
             return Ok(block);
         }
         let block = self.s.add_block();
+        // What `--dump-ir` shows after the block's name: where it came from.
+        self.s.blocks[block].desc = match key.arrived {
+            Some(from) => {
+                format!("{} @ {} from {}", key.gblock, self.ctxs.describe(key.ctx), self.ctxs.describe(from))
+            }
+            None => format!("{} @ {}", key.gblock, self.ctxs.describe(key.ctx)),
+        };
         let g = self.g;
         let mut params = Vec::new();
         let mut state = Vec::new();
@@ -1025,6 +1062,7 @@ impl<'a> Engine<'a> {
 /// Where an edge leaves from: the context and state after the block.
 struct Out<'w> {
     ctx: CtxId,
+    arrived: Option<CtxId>,
     extras: &'w Extras,
     dirty: &'w BTreeSet<SlotKey>,
     /// The generic source block and branch arguments, for diagnostics.

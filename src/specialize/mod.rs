@@ -11,6 +11,7 @@
 //! 5. `cleanup`: dead and redundant parameters, GVN, empty blocks;
 //! 6. verify, lower.
 
+mod arrival;
 mod choice;
 mod cleanup;
 mod cold;
@@ -27,6 +28,7 @@ mod memfacts;
 mod prepare;
 mod ranges;
 mod redundant;
+mod refine;
 mod shared;
 pub use shared::PreparedFunctions;
 mod slots;

@@ -179,6 +179,15 @@ impl Cell {
             Cell::I64 | Cell::F64 => 8,
         }
     }
+    /// For a narrow cell, the bits of the operand it keeps.
+    pub fn width_mask(self) -> Option<u64> {
+        match self {
+            Cell::I32N8 | Cell::I64N8 => Some(0xff),
+            Cell::I32N16 | Cell::I64N16 => Some(0xffff),
+            Cell::I64N32 => Some(0xffff_ffff),
+            _ => None,
+        }
+    }
     /// The type of the stored operand.
     pub fn ty(self) -> Type {
         match self {

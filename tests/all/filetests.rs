@@ -9,6 +9,8 @@
 //! - `;; check-in: $func`: later checks look only at that function;
 //! - `;; check: TEXT` / `;; check-not: TEXT`: the printed output module must
 //!   (not) contain TEXT;
+//! - `;; check-count: N TEXT`: it must contain TEXT exactly N times (code
+//!   that must not be duplicated);
 //! - `;; expect: identical`: the output must be byte-identical to the input;
 //! - `;; expect: error TEXT`: pweval must refuse with a message containing TEXT;
 //! - `;; flags: --strict --keep-dwarf --max-blocks N`: options for the run.
@@ -22,13 +24,20 @@ use std::path::{Path, PathBuf};
 
 use super::harness::{engine, Runner};
 
+#[derive(Clone, Copy)]
+enum Occurs {
+    Somewhere,
+    Never,
+    Exactly(usize),
+}
+
 struct Case {
     runs: Vec<(String, Vec<String>, Option<String>)>,
     /// Calls checked on the output only (where input and output differ by
     /// design, e.g. the "is specialized" flag).
     output_runs: Vec<(String, Vec<String>, Option<String>)>,
-    /// (must contain?, text, function the check is scoped to)
-    checks: Vec<(bool, String, Option<String>)>,
+    /// (how often the text must occur, text, function the check is scoped to)
+    checks: Vec<(Occurs, String, Option<String>)>,
     max_blocks: Option<usize>,
     identical: bool,
     error: Option<String>,
@@ -65,9 +74,13 @@ fn parse_case(text: &str) -> Result<Case, String> {
         } else if let Some(rest) = directive.strip_prefix("check-in:") {
             scope = Some(rest.trim().to_string());
         } else if let Some(rest) = directive.strip_prefix("check-not:") {
-            case.checks.push((false, rest.trim().to_string(), scope.clone()));
+            case.checks.push((Occurs::Never, rest.trim().to_string(), scope.clone()));
         } else if let Some(rest) = directive.strip_prefix("check:") {
-            case.checks.push((true, rest.trim().to_string(), scope.clone()));
+            case.checks.push((Occurs::Somewhere, rest.trim().to_string(), scope.clone()));
+        } else if let Some(rest) = directive.strip_prefix("check-count:") {
+            let (n, needle) = rest.trim().split_once(' ').ok_or_else(|| format!("bad check-count: {line}"))?;
+            let n = n.parse().map_err(|_| format!("bad check-count: {line}"))?;
+            case.checks.push((Occurs::Exactly(n), needle.trim().to_string(), scope.clone()));
         } else if let Some(rest) = directive.strip_prefix("expect:") {
             let rest = rest.trim();
             if rest == "identical" {
@@ -145,10 +158,15 @@ fn run_case(path: &Path) -> Result<(), String> {
                         .ok_or_else(|| format!("no function {func} in the output:\n{printed}"))?,
                     None => printed.as_str(),
                 };
-                if text.contains(needle.as_str()) != *want {
-                    let verb = if *want { "lacks" } else { "contains" };
-                    let what = scope.as_deref().unwrap_or("output");
-                    return Err(format!("{what} {verb} {needle:?}:\n{text}"));
+                let found = text.matches(needle.as_str()).count();
+                let what = scope.as_deref().unwrap_or("output");
+                match *want {
+                    Occurs::Somewhere if found == 0 => return Err(format!("{what} lacks {needle:?}:\n{text}")),
+                    Occurs::Never if found > 0 => return Err(format!("{what} contains {needle:?}:\n{text}")),
+                    Occurs::Exactly(n) if found != n => {
+                        return Err(format!("{what} contains {needle:?} {found} times, not {n}:\n{text}"))
+                    }
+                    _ => {}
                 }
             }
         }
