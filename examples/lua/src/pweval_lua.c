@@ -53,55 +53,106 @@ void luaV_execute(lua_State *L, CallInfo *ci) {
   }
 }
 
-/* Where a slow path ends (pweval_lua.h, PWEVAL_FETCH), one bit per
- * instruction of `p`'s code:
- * - loop heads: targets of backward jumps (OP_JMP, including the ones
- *   conditional instructions take, OP_FORLOOP, OP_TFORLOOP) and the entry
- *   OP_TFORPREP jumps to. So every loop of the specialized body has one
- *   entry and stays reducible;
- * - every instruction outside all loops: it runs once per call, so a copy
- *   of it for slow paths would cost specialization time and code for
- *   nothing.
+/* What each instruction of `p`'s code is to the loops around it, one byte
+ * per instruction (pweval_lua.h, PWEVAL_FETCH computes with it). A loop
+ * spans a backward jump's target to the jump (OP_JMP, including the ones
+ * conditional instructions take, OP_FORLOOP, OP_TFORLOOP).
+ * - PWEVAL_LOOP_ENDS_SLOW: outside all loops, and at loop heads: targets
+ *   of backward jumps and the OP_TFORCALL that OP_TFORPREP jumps to, so
+ *   every loop of the specialized body is entered at one head and stays
+ *   reducible;
+ * - PWEVAL_LOOP_ENTRY: the head of an innermost loop (no loop inside its
+ *   span, at most PWEVAL_FACTLESS_MAX instructions) entered there from
+ *   outside it: every backward jump's target except OP_TFORLOOP's (a
+ *   generic `for` is entered at its OP_TFORCALL, which calls out anyway);
+ * - PWEVAL_LOOP_INNER: inside such a loop, head to last jump back.
+ * A bigger innermost loop has no factless copy: its body costs more to
+ * copy, and its head's facts matter less against it. Nor has one whose
+ * fast path calls out (calls_out): the call forgets every fact anyway.
  * NULL when out of memory. */
-static lu_byte *slow_ends(const Proto *p) {
+/* Does instruction `i` call into the runtime on its common path (a Lua
+ * or C call, a concatenation, an allocation and its GC check)? pweval
+ * forgets every fact about memory at such a call. */
+static int calls_out(Instruction i) {
+  switch (GET_OPCODE(i)) {
+    case OP_CALL:
+    case OP_TAILCALL:
+    case OP_CONCAT:
+    case OP_NEWTABLE:
+    case OP_CLOSURE:
+    case OP_VARARG:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+#ifndef PWEVAL_FACTLESS_MAX
+#define PWEVAL_FACTLESS_MAX 32
+#endif
+static lu_byte *loop_info(const Proto *p) {
   int n = p->sizecode;
-  lu_byte *ends = (lu_byte *)calloc(((size_t)n + 7) / 8 + 1, 1);
+  lu_byte *info = (lu_byte *)calloc((size_t)n + 1, 1);
   int *depth = (int *)calloc((size_t)n + 1, sizeof(int)); /* loops opened minus closed */
-  if (ends == NULL || depth == NULL) {
-    free(ends);
+  int *end = (int *)malloc(((size_t)n + 1) * sizeof(int));  /* a loop head's last jump back */
+  if (info == NULL || depth == NULL || end == NULL) {
+    free(info);
     free(depth);
+    free(end);
     return NULL;
   }
+  for (int pc = 0; pc <= n; pc++) end[pc] = -1;
   for (int pc = 0; pc < n; pc++) {
     Instruction i = p->code[pc];
-    int head = -1, back = 0;
+    int head = -1, back = 0, entry = 1;
     switch (GET_OPCODE(i)) {
       case OP_JMP:
         if (GETARG_sJ(i) < 0) head = pc + 1 + GETARG_sJ(i), back = 1;
         break;
       case OP_FORLOOP:
-      case OP_TFORLOOP:
         head = pc + 1 - GETARG_Bx(i), back = 1;
         break;
+      case OP_TFORLOOP:
+        head = pc + 1 - GETARG_Bx(i), back = 1, entry = 0;
+        break;
       case OP_TFORPREP:
-        head = pc + 1 + GETARG_Bx(i);
+        head = pc + 1 + GETARG_Bx(i), entry = 0;
         break;
       default:
         break;
     }
     if (head < 0 || head >= n) continue;
-    ends[head / 8] |= (lu_byte)(1u << (head % 8));
+    info[head] |= PWEVAL_LOOP_ENDS_SLOW;
     if (back && head <= pc) { /* the loop spans head..pc */
       depth[head]++;
       depth[pc + 1]--;
+      if (pc > end[head]) end[head] = pc;
+      if (entry) info[head] |= PWEVAL_LOOP_ENTRY;
     }
   }
   for (int pc = 0, open = 0; pc < n; pc++) {
     open += depth[pc];
-    if (open == 0) ends[pc / 8] |= (lu_byte)(1u << (pc % 8));
+    if (open == 0) info[pc] |= PWEVAL_LOOP_ENDS_SLOW;
+  }
+  /* Innermost: no other loop's head inside the span (after its own). */
+  for (int h = 0; h < n; h++) {
+    if (!(info[h] & PWEVAL_LOOP_ENTRY)) continue;
+    if (end[h] - h + 1 > PWEVAL_FACTLESS_MAX) {
+      info[h] &= (lu_byte)~PWEVAL_LOOP_ENTRY;
+      continue;
+    }
+    for (int pc = h + 1; pc <= end[h]; pc++) {
+      if (end[pc] >= 0 || (info[pc] & PWEVAL_LOOP_ENDS_SLOW) || calls_out(p->code[pc])) {
+        info[h] &= (lu_byte)~PWEVAL_LOOP_ENTRY;
+        break;
+      }
+    }
+    if (info[h] & PWEVAL_LOOP_ENTRY)
+      for (int pc = h; pc <= end[h]; pc++) info[pc] |= PWEVAL_LOOP_INNER;
   }
   free(depth);
-  return ends;
+  free(end);
+  return info;
 }
 
 /* File one request for `p` and every prototype nested in it: the body
@@ -110,7 +161,7 @@ static lu_byte *slow_ends(const Proto *p) {
  * number of requests filed, or -1 when out of memory. */
 static int request_proto(Proto *p, uint32_t *next_id) {
   int filed = 1;
-  lu_byte *ends;
+  lu_byte *loops;
   weval_req_t *req = pweval_req_begin(PWEVAL_FUNC(luaV_execute_spec), (*next_id)++, 0,
                                       &p->pweval_spec);
   pweval_arg_runtime(req);
@@ -121,9 +172,9 @@ static int request_proto(Proto *p, uint32_t *next_id) {
   else
     pweval_arg_runtime(req); /* no constants: never read */
   pweval_arg_runtime(req); /* stackbase */
-  ends = slow_ends(p);
-  if (ends == NULL) return -1;
-  pweval_arg_memory(req, ends, ((uint32_t)p->sizecode + 7) / 8);
+  loops = loop_info(p);
+  if (loops == NULL) return -1;
+  pweval_arg_memory(req, loops, (uint32_t)p->sizecode);
   pweval_arg_runtime(req); /* callee */
   pweval_arg_runtime(req); /* realcode */
   if (!pweval_req_submit(req)) return -1;

@@ -5,7 +5,7 @@
  * (`goto startfunc`), so one C invocation walks many prototypes and its PC
  * is never a constant of one bytecode. Here the interpreter loop becomes
  * a body, `luaV_execute_body(L, ci, ...)` and its copy
- * `luaV_execute_spec(L, ci, code, kconst, base, slowends, callee, realcode)`,
+ * `luaV_execute_spec(L, ci, code, kconst, base, loops, callee, realcode)`,
  * and `luaV_execute`
  * (pweval_lua.c) a dispatcher that runs each Lua call in its own C
  * invocation: with the prototype's specialized body when it has one (the
@@ -41,20 +41,20 @@ extern int pweval_spec_depth;
 
 /* The two bodies (lvm.c and its copy, pweval_lvm_spec.c) and the type of
  * a specialized one, whose address the request's answer stores in
- * Proto.pweval_spec. `code`, `kconst` and `slowends` are constants of a
+ * Proto.pweval_spec. `code`, `kconst` and `loops` are constants of a
  * specialized body (the request's copies); `stackbase`, `callee` (the
  * frame's closure) and `realcode` (its prototype's code) are what the
  * caller already has in registers, passed so that the body's entry does
  * not load them again through `ci`. The generic body reads none of them. */
 typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
                               const TValue *kconst, uintptr_t stackbase,
-                              const lu_byte *slowends, LClosure *callee,
+                              const lu_byte *loops, LClosure *callee,
                               const Instruction *realcode);
 int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
-                      uintptr_t stackbase, const lu_byte *slowends, LClosure *callee,
+                      uintptr_t stackbase, const lu_byte *loops, LClosure *callee,
                       const Instruction *realcode);
 int luaV_execute_spec(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
-                      uintptr_t stackbase, const lu_byte *slowends, LClosure *callee,
+                      uintptr_t stackbase, const lu_byte *loops, LClosure *callee,
                       const Instruction *realcode);
 
 /* Run the frame `ci` (not at its start, or not specialized) in the
@@ -64,13 +64,22 @@ int luaV_execute_spec(lua_State *L, CallInfo *ci, const Instruction *code, const
 /* Run the fresh frame `ci` of closure `cl`, whose registers start at
  * `base`, in `spec`, its prototype's specialized body (`code` is the
  * prototype's code). The arguments a specialized body is specialized on
- * (`code`, `kconst`, `slowends`) are constants in it, so what is passed
- * for them is never read: `kconst` and `slowends` get NULL, and `code`
+ * (`code`, `kconst`, `loops`) are constants in it, so what is passed
+ * for them is never read: `kconst` and `loops` get NULL, and `code`
  * the value already at hand for `realcode`. pweval leaves Proto.pweval_spec
  * NULL when a request falls back, so no generic body is ever called
  * this way. */
 #define PWEVAL_RUN_SPEC(L, ci, spec, base, cl, code) \
   ((pweval_body_fn)(spec))(L, ci, code, NULL, (uintptr_t)(base), NULL, cl, code)
+
+/* What pweval_lua.c's loop_info says of an instruction (a byte each,
+ * `loops`, a request buffer), in the bits PWEVAL_FETCH computes with:
+ * a slow path ends here (a loop head, or outside all loops), a factless
+ * path stays factless here (inside an innermost loop), and a slow path
+ * becomes factless here (the head of an innermost loop). */
+#define PWEVAL_LOOP_ENDS_SLOW 0x01
+#define PWEVAL_LOOP_INNER 0x02
+#define PWEVAL_LOOP_ENTRY 0x04
 
 /* Specialized invocations so far (pweval_lua.c). */
 extern uint32_t pweval_spec_invocations;
@@ -123,7 +132,9 @@ extern uint32_t pweval_spec_invocations;
 #define PWEVAL_HANDOFF(pc) 1
 #endif
 
-#define PWEVAL_LOCALS uintptr_t pweval_pcshift = 0; uint32_t pweval_slow = 0
+#define PWEVAL_LOCALS \
+  uintptr_t pweval_pcshift = 0; \
+  uint32_t pweval_slow = 0, pweval_factless = 0
 #define PWEVAL_REAL_PC(pc) ((const Instruction *)((uintptr_t)(pc) + pweval_pcshift))
 
 /* Specialized: the frame's closure is the argument `callee`, which the
@@ -187,17 +198,36 @@ extern uint32_t pweval_spec_invocations;
 #endif
 
 /* Every instruction fetch updates the context to the fetched PC, with
- * the slow bit. A slow path ends at a loop head and outside loops
- * (`slowends`, a request buffer, see pweval_lua.c): a loop entered on a
- * slow path would have slow copies of its body reachable from outside the
- * loop, past its head, which is control flow Wasm cannot express without
- * duplicating it. */
+ * the slow bit (bit 0) and the factless bit (bit 1; instructions are 4-byte
+ * aligned).
+ *
+ * A slow path ends at a loop head and outside all loops. But where it
+ * reaches the head of a small innermost loop (PWEVAL_LOOP_ENTRY: the back
+ * edge after a metamethod, or the way in after one) it does not join the
+ * loop's fast copy: it goes on in the loop's *factless* copy until it
+ * leaves the loop, where it joins the code after the loop as a slow or a
+ * fast path would. So the fast copy of an innermost loop, where the time
+ * goes, is entered from fast code only, and its head meets fast back edges
+ * only: what they know about the registers (their tags, their values)
+ * stays in locals across iterations. The factless copy is the loop as it
+ * was before: slow paths end at its head, which knows little.
+ *
+ * The control flow stays reducible: the factless copy is entered only at
+ * its head, from inside whatever loop encloses both copies, and leaves
+ * where the fast copy does. (pweval keys the few blocks between a context
+ * change and the dispatch by where they came from, so all ways into a head
+ * meet at the dispatch although clang copies this fetch into every
+ * handler.) An innermost loop has at most two copies, each with its slow
+ * copy. The fetch computes without branches, which would be blocks for
+ * pweval to walk at every instruction. */
 #define PWEVAL_FETCH(pc) \
   do { \
     if (PWEVAL_SPEC) { \
-      uint32_t pweval_at = (uint32_t)((pc) - code); \
-      if ((slowends[pweval_at / 8] >> (pweval_at % 8)) & 1) pweval_slow = 0; \
-      weval_update_context((uint32_t)(uintptr_t)(pc) | pweval_slow); \
+      uint32_t pweval_info = loops[(pc) - code]; \
+      pweval_factless = (pweval_factless & pweval_info & PWEVAL_LOOP_INNER) | \
+                        ((pweval_slow & (pweval_info / PWEVAL_LOOP_ENTRY)) << 1); \
+      pweval_slow &= ~pweval_info & PWEVAL_LOOP_ENDS_SLOW; \
+      weval_update_context((uint32_t)(uintptr_t)(pc) | pweval_factless | pweval_slow); \
     } \
   } while (0)
 
