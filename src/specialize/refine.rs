@@ -63,7 +63,7 @@ pub fn equality(g: &FunctionBody, cond: Value, env: &HashMap<Value, AVal>) -> Op
     let masked = match &g.values[x] {
         ValueDef::Operator(I32And | I64And, margs, _) => {
             let margs = &g.arg_pool[*margs];
-            let (a, b) = (g.resolve_alias(margs[0]), g.resolve_alias(*margs.get(1)?));
+            let (a, b) = (g.resolve_alias(*margs.first()?), g.resolve_alias(*margs.get(1)?));
             match (
                 constant(a).map(Konst::as_u64),
                 constant(b).map(Konst::as_u64),
