@@ -140,6 +140,9 @@ pub struct Engine<'a> {
     cur_ctx: CtxId,
     /// The generic function's loop headers (`arrival.rs`).
     loop_headers: HashSet<Block>,
+    /// Name each specialized block after its key (`--dump-ir` only: a
+    /// string per block is work every other run would pay for).
+    pub describe_blocks: bool,
     /// The specialized block whose processing failed, for `--dump-ir`.
     pub failed_at: Option<Block>,
     /// The cold copy of the generic function, once a path needed it.
@@ -234,6 +237,7 @@ impl<'a> Engine<'a> {
             s,
             ctxs: Contexts::default(),
             loop_headers: arrival::loop_headers(g),
+            describe_blocks: false,
             choices: Choices::default(),
             pin_values: HashMap::new(),
             keyed: HashMap::new(),
@@ -942,12 +946,14 @@ impl<'a> Engine<'a> {
         }
         let block = self.s.add_block();
         // What `--dump-ir` shows after the block's name: where it came from.
-        self.s.blocks[block].desc = match key.arrived {
-            Some(from) => {
-                format!("{} @ {} from {}", key.gblock, self.ctxs.describe(key.ctx), self.ctxs.describe(from))
-            }
-            None => format!("{} @ {}", key.gblock, self.ctxs.describe(key.ctx)),
-        };
+        if self.describe_blocks {
+            self.s.blocks[block].desc = match key.arrived {
+                Some(from) => {
+                    format!("{} @ {} from {}", key.gblock, self.ctxs.describe(key.ctx), self.ctxs.describe(from))
+                }
+                None => format!("{} @ {}", key.gblock, self.ctxs.describe(key.ctx)),
+            };
+        }
         let g = self.g;
         let mut params = Vec::new();
         let mut state = Vec::new();

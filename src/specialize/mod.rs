@@ -242,6 +242,7 @@ fn specialize_once(
             mem,
         )
         .map_err(&before)?;
+        engine.describe_blocks = cx.want_ir_text;
         engine.request_inlining = inline_requests;
         let run = engine.run();
         let new: Vec<_> = engine.wanted_cells.difference(&pinned_cells).copied().collect();
