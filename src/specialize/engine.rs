@@ -16,6 +16,8 @@
 //! final parameter list is known.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::time::Instant;
 
 use waffle::entity::EntityRef;
@@ -49,8 +51,6 @@ pub struct Key {
 pub struct MemSetup<'a> {
     /// Cells whose constant is part of the block key.
     pub pinned_cells: &'a BTreeSet<MemKey>,
-    /// Generic loads whose value flows to a context intrinsic.
-    pub pin_loads: &'a std::collections::HashSet<Value>,
     /// C's `memset`, when the module has one (by name).
     pub memset: Option<u32>,
     /// Per function index: the function writes no memory (empty without a
@@ -91,7 +91,7 @@ pub struct Keyed {
     pub extras: Extras,
     /// Pinned parameters' history, for diagnostics (`why.rs`): the first
     /// incoming value, and the one that made the parameter runtime.
-    pub origins: HashMap<usize, (why::Incoming, Option<why::Incoming>)>,
+    pub origins: FxHashMap<usize, (why::Incoming, Option<why::Incoming>)>,
     /// Slots still pending at entry: the intersection over incoming edges
     /// (see `slots.rs`). It only shrinks, so the fixpoint still terminates.
     pub dirty: BTreeSet<SlotKey>,
@@ -101,7 +101,7 @@ pub struct Keyed {
 
 /// The mutable state while walking one block.
 pub struct Walk {
-    pub env: HashMap<Value, AVal>,
+    pub env: Env,
     pub extras: Extras,
     pub dirty: BTreeSet<SlotKey>,
     pub ctx: CtxId,
@@ -126,11 +126,11 @@ pub struct Engine<'a> {
     pub ctxs: Contexts,
     choices: Choices,
     /// Constants seen per (context, generic block, pinned parameter).
-    pin_values: HashMap<(CtxId, Block, usize), std::collections::HashSet<Konst>>,
-    pub keyed: HashMap<Block, Keyed>,
-    keys: HashMap<Key, Block>,
+    pin_values: FxHashMap<(CtxId, Block, usize), FxHashSet<Konst>>,
+    pub keyed: FxHashMap<Block, Keyed>,
+    keys: FxHashMap<Key, Block>,
     /// Abstract terminators of keyed and edge blocks.
-    pub terms: HashMap<Block, ATerm>,
+    pub terms: FxHashMap<Block, ATerm>,
     work: BTreeSet<Block>,
     /// The context each emitted value was emitted in.
     /// Indexed by the emitted value's index (dense: the specialized
@@ -139,7 +139,7 @@ pub struct Engine<'a> {
     /// The context of the instruction being walked.
     cur_ctx: CtxId,
     /// The generic function's loop headers (`arrival.rs`).
-    loop_headers: HashSet<Block>,
+    loop_headers: &'a HashSet<Block>,
     /// Name each specialized block after its key (`--dump-ir` only: a
     /// string per block is work every other run would pay for).
     pub describe_blocks: bool,
@@ -159,7 +159,7 @@ pub struct Engine<'a> {
     pub specialized_values: usize,
     /// Request chain sites (context, generic block) whose `known.eq` said
     /// yes: at most `inline::MAX_INLINED_CALLS` per request.
-    inlined_calls: std::collections::HashSet<(CtxId, Block)>,
+    inlined_calls: FxHashSet<(CtxId, Block)>,
     /// Whether `known.eq` may say yes at all (`mod.rs` turns it off for the
     /// second attempt of a request whose inlined callees made it fail).
     pub request_inlining: bool,
@@ -170,10 +170,13 @@ pub struct Engine<'a> {
     /// Cells a load feeding a context read (candidates for pinning).
     pub wanted_cells: BTreeSet<MemKey>,
     /// Constants seen per (context, generic block, pinned cell).
-    pub(super) cell_values: HashMap<(CtxId, Block, MemKey), std::collections::HashSet<Konst>>,
+    pub(super) cell_values: FxHashMap<(CtxId, Block, MemKey), FxHashSet<Konst>>,
 }
 
-type Env = HashMap<Value, AVal>;
+/// Fast hashing: the engine's maps are keyed by small indices and keys,
+/// built and probed at every instruction walked, and never iterated in an
+/// order the output depends on.
+pub(super) type Env = FxHashMap<Value, AVal>;
 
 /// `origin` of a value the engine did not emit with `emit_op`.
 const NO_ORIGIN: CtxId = CtxId::MAX - 1;
@@ -191,17 +194,16 @@ fn runtime_arg(p: Value, i: usize, ty: Type) -> AVal {
 impl<'a> Engine<'a> {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        g: &'a FunctionBody,
-        pins: &'a Pins,
+        prepared: &'a super::shared::Prepared,
         intrinsics: &'a HashMap<u32, Intrinsic>,
         globals: &'a [Konst],
         buffers: &'a [Buffer],
         readonly: &'a [Buffer],
         limits: &'a Limits,
         entry_state: Vec<AVal>,
-        cold_unsupported: Option<&'static str>,
         mem: MemSetup<'a>,
     ) -> Result<Self, String> {
+        let g = &prepared.body;
         // The specialized function: same signature, entry params = args.
         let mut s = FunctionBody { n_params: g.n_params, rets: g.rets.clone(), ..Default::default() };
         for i in 0..g.n_params {
@@ -228,7 +230,7 @@ impl<'a> Engine<'a> {
         let key = Key { ctx: ROOT, gblock: g.entry, pinned: vec![], cells: vec![], arrived: None };
         let mut engine = Engine {
             g,
-            pins,
+            pins: &prepared.pins,
             intrinsics,
             globals,
             buffers,
@@ -236,19 +238,19 @@ impl<'a> Engine<'a> {
             limits,
             s,
             ctxs: Contexts::default(),
-            loop_headers: arrival::loop_headers(g),
+            loop_headers: &prepared.loop_headers,
             describe_blocks: false,
             choices: Choices::default(),
-            pin_values: HashMap::new(),
-            keyed: HashMap::new(),
-            keys: HashMap::new(),
-            terms: HashMap::new(),
+            pin_values: FxHashMap::default(),
+            keyed: FxHashMap::default(),
+            keys: FxHashMap::default(),
+            terms: FxHashMap::default(),
             work: BTreeSet::new(),
             origin: Vec::new(),
             cur_ctx: ROOT,
             failed_at: None,
             cold: Default::default(),
-            cold_unsupported,
+            cold_unsupported: prepared.cold_unsupported,
             cold_paths: BTreeMap::new(),
             started: Instant::now(),
             processed: 0,
@@ -257,11 +259,11 @@ impl<'a> Engine<'a> {
             request_inlining: true,
             emitted: 0,
             pinned_cells: mem.pinned_cells,
-            pin_loads: mem.pin_loads,
+            pin_loads: &prepared.pin_loads,
             memset: mem.memset,
             writes_nothing: mem.writes_nothing,
             wanted_cells: BTreeSet::new(),
-            cell_values: HashMap::new(),
+            cell_values: FxHashMap::default(),
         };
         engine.keys.insert(key.clone(), entry);
         let keyed = Keyed {
@@ -269,7 +271,7 @@ impl<'a> Engine<'a> {
             params,
             state,
             extras,
-            origins: HashMap::new(),
+            origins: FxHashMap::default(),
             dirty: BTreeSet::new(),
             extra_params: vec![],
         };
@@ -421,7 +423,7 @@ impl<'a> Engine<'a> {
         let g = self.g;
         let gblock = key.gblock;
         let mut walk = Walk {
-            env: HashMap::new(),
+            env: Env::default(),
             extras,
             dirty,
             ctx: key.ctx,
@@ -478,7 +480,7 @@ impl<'a> Engine<'a> {
                     let before = walk.ctx;
                     let result = self.eval_intrinsic(sb, intrinsic, op, &avals, &tys, walk);
                     if walk.ctx != before {
-                        arrival::after_change(&self.loop_headers, walk.gblock, before, &mut walk.arrived);
+                        arrival::after_change(self.loop_headers, walk.gblock, before, &mut walk.arrived);
                     }
                     return result;
                 }
@@ -888,7 +890,7 @@ impl<'a> Engine<'a> {
             }
         }
         let cells = self.pinned_cells_of(ctx, gtarget, out.extras);
-        let arrived = arrival::for_edge(&self.loop_headers, gtarget, ctx, out.arrived);
+        let arrived = arrival::for_edge(self.loop_headers, gtarget, ctx, out.arrived);
         let key = Key { ctx, gblock: gtarget, pinned, cells, arrived };
         let target = self.block_for(key, &args, out)?;
         Ok(Edge { target, args, extras: out.extras.clone(), dirty: out.dirty.clone() })
@@ -967,7 +969,7 @@ impl<'a> Engine<'a> {
             params,
             state,
             extras: Extras::new(),
-            origins: HashMap::new(),
+            origins: FxHashMap::default(),
             dirty: dirty.clone(),
             extra_params: vec![],
         };

@@ -176,8 +176,6 @@ fn specialize_once(
 ) -> Result<Specialized, Failure> {
     let started = Instant::now();
     let prepared = cx.prepared.get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text, cx.callgraph)?;
-    let generic = &prepared.body;
-    let pins = &prepared.pins;
     let generic_text = prepared.lifted_text.clone();
     // A fallback keeps its IR for `--dump-ir` too: the partial specialized
     // function, if there is one, with the failing block marked.
@@ -225,20 +223,17 @@ fn specialize_once(
     let (mut engine, run) = loop {
         let mem = engine::MemSetup {
             pinned_cells: &pinned_cells,
-            pin_loads: &prepared.pin_loads,
             memset: cx.callgraph.and_then(|c| c.memset()),
             writes_nothing: cx.callgraph.map(|c| c.writes_nothing()).unwrap_or(&[]),
         };
         let mut engine = engine::Engine::new(
-            generic,
-            pins,
+            &prepared,
             cx.intrinsics,
             &globals,
             &buffers,
             cx.readonly,
             cx.limits,
             entry_state.clone(),
-            prepared.cold_unsupported,
             mem,
         )
         .map_err(&before)?;

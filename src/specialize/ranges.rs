@@ -20,7 +20,6 @@
 //! folds ([`fold_compare`]): the sign test of `x & 3` in a three-way jump
 //! (`(int64_t)(x & 3) < 0`) is false, and its branch goes.
 
-use std::collections::HashMap;
 
 use waffle::{FunctionBody, Operator, Value, ValueDef};
 
@@ -80,7 +79,7 @@ pub fn of_result(op: &Operator, args: &[AVal]) -> Option<(u64, u64)> {
 pub fn branch_facts(
     g: &FunctionBody,
     cond: Value,
-    env: &HashMap<Value, AVal>,
+    env: &super::engine::Env,
 ) -> Option<(Value, Option<(u64, u64)>, Option<(u64, u64)>)> {
     use Operator::*;
     let cond = g.resolve_alias(cond);

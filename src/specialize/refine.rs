@@ -22,7 +22,6 @@
 use waffle::{FunctionBody, Operator, Value, ValueDef};
 
 use super::state::{AVal, Extra, Extras, Konst};
-use std::collections::HashMap;
 
 /// An equality a conditional branch proves on one of its edges.
 pub struct Equality {
@@ -37,7 +36,7 @@ pub struct Equality {
 
 /// For a conditional branch on generic value `cond`: the equality with a
 /// constant one of its edges proves, if any.
-pub fn equality(g: &FunctionBody, cond: Value, env: &HashMap<Value, AVal>) -> Option<Equality> {
+pub fn equality(g: &FunctionBody, cond: Value, env: &super::engine::Env) -> Option<Equality> {
     use Operator::*;
     let cond = g.resolve_alias(cond);
     let ValueDef::Operator(op, args, _) = &g.values[cond] else {

@@ -37,6 +37,9 @@ pub struct Prepared {
     pub cold_unsupported: Option<&'static str>,
     /// What `inline.rs` cloned into it.
     pub inlined: super::inline::Inlined,
+    /// The prepared body's loop headers (`arrival.rs`): one CFG analysis
+    /// per function, not per request.
+    pub loop_headers: std::collections::HashSet<waffle::Block>,
 }
 
 type Slot = Arc<OnceLock<Result<Arc<Prepared>, String>>>;
@@ -92,5 +95,6 @@ fn prepare_function(
         ir::verify(&body)?;
     }
     let cold_unsupported = super::cold::unsupported_reason(&body, intrinsics);
-    Ok(Prepared { body, pins, pin_loads, lifted_text, blocks, insts, cold_unsupported, inlined })
+    let loop_headers = super::arrival::loop_headers(&body);
+    Ok(Prepared { body, pins, pin_loads, lifted_text, blocks, insts, cold_unsupported, inlined, loop_headers })
 }
