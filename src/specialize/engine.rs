@@ -17,8 +17,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use rustc_hash::{FxHashMap, FxHashSet};
 use std::time::Instant;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 use waffle::entity::EntityRef;
 use waffle::{Block, BlockTarget, FunctionBody, Operator, Terminator, Type, Value, ValueDef};
@@ -85,8 +87,11 @@ pub enum ATerm {
 /// A specialized block made for a key.
 pub struct Keyed {
     pub key: Key,
-    /// Specialized parameters, one per generic parameter.
-    pub params: Vec<Value>,
+    /// Specialized parameters per generic parameter: created only when
+    /// the state stops being a constant (`None` until then). Most stay
+    /// constants in their context, and a parameter made for each would be
+    /// an argument on every edge for clean-up to remove again.
+    pub params: Vec<Option<Value>>,
     pub state: Vec<AVal>,
     pub extras: Extras,
     /// Pinned parameters' history, for diagnostics (`why.rs`): the first
@@ -95,8 +100,20 @@ pub struct Keyed {
     /// Slots still pending at entry: the intersection over incoming edges
     /// (see `slots.rs`). It only shrinks, so the fixpoint still terminates.
     pub dirty: BTreeSet<SlotKey>,
-    /// Parameters for registers, roots and slots, in creation order.
+    /// Parameters for registers, roots and slots.
     pub extra_params: Vec<(Extra, Value)>,
+    /// What each of the block's parameters carries, in their order (the
+    /// order of creation).
+    pub param_order: Vec<ParamOf>,
+}
+
+/// What a specialized block parameter carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamOf {
+    /// Generic parameter `i`.
+    Generic(usize),
+    /// A register, root or slot.
+    Extra(Extra),
 }
 
 /// The mutable state while walking one block.
@@ -214,9 +231,10 @@ impl<'a> Engine<'a> {
         let mut params = Vec::new();
         let mut state = Vec::new();
         let mut extras = Extras::new();
+        // The entry's parameters are the signature: all of them, always.
         for (i, &(ty, _)) in g.blocks[g.entry].params.iter().enumerate() {
             let p = s.add_blockparam(entry, ty);
-            params.push(p);
+            params.push(Some(p));
             state.push(match entry_state.get(i) {
                 Some(a @ AVal::Const { .. }) => *a,
                 _ => {
@@ -268,6 +286,7 @@ impl<'a> Engine<'a> {
         engine.keys.insert(key.clone(), entry);
         let keyed = Keyed {
             key,
+            param_order: (0..params.len()).map(ParamOf::Generic).collect(),
             params,
             state,
             extras,
@@ -422,8 +441,9 @@ impl<'a> Engine<'a> {
         self.s.blocks[sb].insts.clear();
         let g = self.g;
         let gblock = key.gblock;
+        let gb = &g.blocks[gblock];
         let mut walk = Walk {
-            env: Env::default(),
+            env: Env::with_capacity_and_hasher(gb.params.len() + gb.insts.len(), Default::default()),
             extras,
             dirty,
             ctx: key.ctx,
@@ -470,15 +490,15 @@ impl<'a> Engine<'a> {
         let g = self.g;
         match &g.values[inst] {
             ValueDef::Operator(op, args, tys) => {
-                let arg_values: Vec<Value> = g.arg_pool[*args].to_vec();
-                let mut avals = Vec::with_capacity(arg_values.len());
-                for &a in &arg_values {
+                // `g` outlives `self`'s borrow: its pools need no copies.
+                let mut avals: SmallVec<[AVal; 4]> = SmallVec::new();
+                for &a in &g.arg_pool[*args] {
                     avals.push(self.lookup(&walk.env, a)?);
                 }
-                let tys: Vec<Type> = g.type_pool[*tys].to_vec();
+                let tys: &[Type] = &g.type_pool[*tys];
                 if let Some(intrinsic) = called_intrinsic(g, self.intrinsics, inst) {
                     let before = walk.ctx;
-                    let result = self.eval_intrinsic(sb, intrinsic, op, &avals, &tys, walk);
+                    let result = self.eval_intrinsic(sb, intrinsic, op, &avals, tys, walk);
                     if walk.ctx != before {
                         arrival::after_change(self.loop_headers, walk.gblock, before, &mut walk.arrived);
                     }
@@ -490,7 +510,7 @@ impl<'a> Engine<'a> {
                 if let Some(forwarded) = self.mem_before(sb, inst, op, &avals, walk) {
                     return Ok(Some(forwarded));
                 }
-                let result = self.eval_operator(sb, op, &avals, &tys, walk)?;
+                let result = self.eval_operator(sb, op, &avals, tys, walk)?;
                 Ok(self.mem_after(sb, op, &avals, result, walk).or(result))
             }
             ValueDef::PickOutput(from, index, ty) => {
@@ -518,8 +538,6 @@ impl<'a> Engine<'a> {
     ) -> Result<Option<AVal>, String> {
         {
             {
-                let avals = avals.to_vec();
-                let tys = tys.to_vec();
                 if op.is_call() || matches!(op, Operator::CallRef { .. }) {
                     // The callee may read and write the slots' memory.
                     self.flush(sb, walk);
@@ -533,7 +551,7 @@ impl<'a> Engine<'a> {
                         return Ok(Some(if cond.as_u64() != 0 { avals[0] } else { avals[1] }));
                     }
                     let vals: Vec<Value> = avals.iter().map(|&a| self.value_in(sb, a)).collect();
-                    let value = self.emit_op(sb, op.clone(), &vals, &tys);
+                    let value = self.emit_op(sb, op.clone(), &vals, tys);
                     return Ok(Some(match self.choices.select(vals[2], avals[0], avals[1]) {
                         Some(tree) => AVal::Choice { tree, value },
                         None => AVal::Runtime(value),
@@ -558,24 +576,24 @@ impl<'a> Engine<'a> {
                     }
                 }
                 if op.is_pure() && tys.len() == 1 {
-                    if let Some(folded) = fold::fold(op, &avals) {
+                    if let Some(folded) = fold::fold(op, avals) {
                         return Ok(Some(folded));
                     }
-                    if let Some(decided) = ranges::fold_compare(op, &avals) {
+                    if let Some(decided) = ranges::fold_compare(op, avals) {
                         return Ok(Some(AVal::konst(Konst::I32(u32::from(decided)))));
                     }
                 }
                 let vals: Vec<Value> = avals.iter().map(|&a| self.value_in(sb, a)).collect();
-                let value = self.emit_op(sb, op.clone(), &vals, &tys);
+                let value = self.emit_op(sb, op.clone(), &vals, tys);
                 if op.is_pure() && tys.len() == 1 && avals.iter().any(|a| matches!(a, AVal::Choice { .. })) {
-                    if let Some(tree) = self.choices.apply(op, &avals) {
+                    if let Some(tree) = self.choices.apply(op, avals) {
                         return Ok(Some(self.choices.single(tree).unwrap_or(AVal::Choice { tree, value })));
                     }
                 }
-                if let Some(symbolic) = fold::symbolic(op, &avals, value) {
+                if let Some(symbolic) = fold::symbolic(op, avals, value) {
                     return Ok(Some(symbolic));
                 }
-                Ok(Some(match ranges::of_result(op, &avals) {
+                Ok(Some(match ranges::of_result(op, avals) {
                     Some((lo, hi)) => AVal::Ranged { value, lo, hi },
                     None => AVal::Runtime(value),
                 }))
@@ -957,22 +975,24 @@ impl<'a> Engine<'a> {
             };
         }
         let g = self.g;
-        let mut params = Vec::new();
-        let mut state = Vec::new();
-        for (i, &(ty, _)) in g.blocks[key.gblock].params.iter().enumerate() {
-            let p = self.s.add_blockparam(block, ty);
-            params.push(p);
-            state.push(entry_value(args.get(i).copied(), p));
-        }
+        let n = g.blocks[key.gblock].params.len();
         let mut keyed = Keyed {
             key: key.clone(),
-            params,
-            state,
+            params: vec![None; n],
+            state: Vec::with_capacity(n),
             extras: Extras::new(),
             origins: FxHashMap::default(),
             dirty: dirty.clone(),
             extra_params: vec![],
+            param_order: Vec::new(),
         };
+        for i in 0..n {
+            let entry = match args.get(i).copied() {
+                Some(k @ AVal::Const { .. }) => k,
+                incoming => entry_value(incoming, generic_param(&mut self.s, g, block, &mut keyed, i)),
+            };
+            keyed.state.push(entry);
+        }
         for (i, &a) in args.iter().enumerate() {
             if self.pins.contains_key(&(key.gblock, i)) {
                 let first = why::Incoming { value: a, garg: out.gargs.get(i).copied(), from: out.from };
@@ -1015,15 +1035,22 @@ impl<'a> Engine<'a> {
                 }
             }
         };
-        for (i, cur) in keyed.state.iter_mut().enumerate() {
-            let incoming = args.get(i).copied().unwrap_or(AVal::Runtime(keyed.params[i]));
-            if let Some(met) = meet_one(*cur, incoming, keyed.params[i]) {
-                note_escape(*cur, incoming, met);
+        let g = self.g;
+        for i in 0..keyed.state.len() {
+            let cur = keyed.state[i];
+            // A missing argument is unknown: the parameter at run time.
+            let incoming = match args.get(i).copied() {
+                Some(a) => a,
+                None => AVal::Runtime(generic_param(&mut self.s, g, block, keyed, i)),
+            };
+            if let Some(met) = meet_one(cur, incoming) {
+                let met = met.with_param(|| generic_param(&mut self.s, g, block, keyed, i));
+                note_escape(cur, incoming, met);
                 if let Some(origin) = keyed.origins.get_mut(&i) {
                     let (garg, from) = (out.gargs.get(i).copied(), out.from);
                     origin.1.get_or_insert(why::Incoming { value: incoming, garg, from });
                 }
-                *cur = met;
+                keyed.state[i] = met;
                 changed = true;
             }
         }
@@ -1046,11 +1073,11 @@ impl<'a> Engine<'a> {
                     _ => continue,
                 },
             };
-            let param = match cur {
-                AVal::Runtime(p) | AVal::Addr { value: p, .. } => p,
-                _ => extra_param(&mut self.s, block, keyed, extra),
-            };
-            if let Some(met) = meet_one(cur, incoming, param) {
+            if let Some(met) = meet_one(cur, incoming) {
+                let met = met.with_param(|| match cur {
+                    AVal::Runtime(p) | AVal::Addr { value: p, .. } => p,
+                    _ => extra_param(&mut self.s, block, keyed, extra),
+                });
                 note_escape(cur, incoming, met);
                 keyed.extras.insert(extra, met);
                 changed = true;
@@ -1097,9 +1124,27 @@ fn entry_value(incoming: Option<AVal>, p: Value) -> AVal {
     }
 }
 
-/// Meet `incoming` into `cur` (whose runtime form is parameter `param`);
-/// `Some(new)` when it changed.
-fn meet_one(cur: AVal, incoming: AVal, param: Value) -> Option<AVal> {
+/// What meeting a new incoming value into a state gives, before the
+/// parameter that carries it at run time is known.
+#[derive(Clone, Copy)]
+enum Met {
+    Ranged { lo: u64, hi: u64 },
+    Runtime,
+}
+
+impl Met {
+    /// The new state, carried by the parameter `param` makes (called only
+    /// here: a parameter is created only for a state that changed).
+    fn with_param(self, param: impl FnOnce() -> Value) -> AVal {
+        match self {
+            Met::Ranged { lo, hi } => AVal::Ranged { value: param(), lo, hi },
+            Met::Runtime => AVal::Runtime(param()),
+        }
+    }
+}
+
+/// Meet `incoming` into `cur`; `Some(new)` when it changed.
+fn meet_one(cur: AVal, incoming: AVal) -> Option<Met> {
     match (cur, incoming) {
         (AVal::Runtime(_), _) => None,
         (AVal::Const { .. }, AVal::Const { .. }) if cur == incoming => None,
@@ -1113,10 +1158,23 @@ fn meet_one(cur: AVal, incoming: AVal, param: Value) -> Option<AVal> {
         // through a loop (constants) meets the later ones (`x & 3`).
         (AVal::Ranged { lo, hi, .. }, AVal::Const { k, .. }) if (lo..=hi).contains(&k.as_u64()) => None,
         (AVal::Const { k, .. }, AVal::Ranged { lo, hi, .. }) if (lo..=hi).contains(&k.as_u64()) => {
-            Some(AVal::Ranged { value: param, lo, hi })
+            Some(Met::Ranged { lo, hi })
         }
-        _ => Some(AVal::Runtime(param)),
+        _ => Some(Met::Runtime),
     }
+}
+
+/// The block parameter carrying generic parameter `i` into `block`,
+/// created on first use.
+fn generic_param(s: &mut FunctionBody, g: &FunctionBody, block: Block, keyed: &mut Keyed, i: usize) -> Value {
+    if let Some(p) = keyed.params[i] {
+        return p;
+    }
+    let ty = g.blocks[keyed.key.gblock].params[i].0;
+    let p = s.add_blockparam(block, ty);
+    keyed.params[i] = Some(p);
+    keyed.param_order.push(ParamOf::Generic(i));
+    p
 }
 
 /// The block parameter carrying `extra` into `block`, created on first use.
@@ -1126,5 +1184,6 @@ fn extra_param(s: &mut FunctionBody, block: Block, keyed: &mut Keyed, extra: Ext
     }
     let p = s.add_blockparam(block, extra.ty());
     keyed.extra_params.push((extra, p));
+    keyed.param_order.push(ParamOf::Extra(extra));
     p
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use waffle::{Block, BlockTarget, Terminator};
 
-use super::engine::{ATerm, Edge, Engine};
+use super::engine::{ATerm, Edge, Engine, ParamOf};
 use super::state::{AVal, Extra, Konst, SlotKey, REG_DEFAULT};
 
 pub fn finalize(engine: &mut Engine<'_>) {
@@ -43,40 +43,38 @@ fn target(engine: &mut Engine<'_>, src: Block, edge: &Edge) -> BlockTarget {
         // A split block: no parameters, it reads the source's values.
         return BlockTarget { block: edge.target, args: vec![] };
     };
-    let n = keyed.params.len();
-    let extras: Vec<Extra> = keyed.extra_params.iter().map(|&(e, _)| e).collect();
+    let order = keyed.param_order.clone();
     // Pending stores the target does not keep pending happen on the edge,
     // in a block of its own (the source may have other successors).
     let to_store: Vec<SlotKey> = edge.dirty.difference(&keyed.dirty).copied().collect();
     if to_store.is_empty() {
-        return BlockTarget { block: edge.target, args: target_args(engine, src, edge, n, extras) };
+        return BlockTarget { block: edge.target, args: target_args(engine, src, edge, &order) };
     }
     let on_edge = engine.s.add_block();
     engine.store_slots(on_edge, to_store.into_iter(), &edge.extras);
-    let args = target_args(engine, on_edge, edge, n, extras);
+    let args = target_args(engine, on_edge, edge, &order);
     engine.s.blocks[on_edge].terminator = Terminator::Br { target: BlockTarget { block: edge.target, args } };
     BlockTarget { block: on_edge, args: vec![] }
 }
 
 /// The arguments `edge` passes to its keyed target, as values in `src`.
-fn target_args(engine: &mut Engine<'_>, src: Block, edge: &Edge, n: usize, extras: Vec<Extra>) -> Vec<waffle::Value> {
-    let mut args = Vec::with_capacity(n + extras.len());
-    for i in 0..n {
-        let a = edge.args[i];
-        args.push(engine.value_in(src, a));
-    }
-    for extra in extras {
-        let a = match (edge.extras.get(&extra).copied(), extra) {
-            (Some(a), _) => a,
-            (None, Extra::Reg(_)) => REG_DEFAULT,
-            // The target no longer uses this parameter (its state dropped
-            // the slot); any value of the right type will do.
-            (None, extra) => AVal::konst(match extra.ty() {
-                waffle::Type::I64 => Konst::I64(0),
-                waffle::Type::F32 => Konst::F32(0),
-                waffle::Type::F64 => Konst::F64(0),
-                _ => Konst::I32(0),
-            }),
+fn target_args(engine: &mut Engine<'_>, src: Block, edge: &Edge, order: &[ParamOf]) -> Vec<waffle::Value> {
+    let mut args = Vec::with_capacity(order.len());
+    for &param in order {
+        let a = match param {
+            ParamOf::Generic(i) => edge.args[i],
+            ParamOf::Extra(extra) => match (edge.extras.get(&extra).copied(), extra) {
+                (Some(a), _) => a,
+                (None, Extra::Reg(_)) => REG_DEFAULT,
+                // The target no longer uses this parameter (its state
+                // dropped the slot); any value of the right type will do.
+                (None, extra) => AVal::konst(match extra.ty() {
+                    waffle::Type::I64 => Konst::I64(0),
+                    waffle::Type::F32 => Konst::F32(0),
+                    waffle::Type::F64 => Konst::F64(0),
+                    _ => Konst::I32(0),
+                }),
+            },
         };
         args.push(engine.value_in(src, a));
     }
