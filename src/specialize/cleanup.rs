@@ -184,21 +184,10 @@ pub fn remove_dead_params(body: &mut FunctionBody) {
             _ => {}
         }
     }
-    // Incoming edge arguments per parameter slot.
-    let mut incoming: Vec<Vec<Value>> = vec![Vec::new(); slots];
-    for &b in &blocks {
-        body.blocks[b].terminator.visit_targets(|t| {
-            let first = first_slot[t.block.index()];
-            for (i, &a) in t.args.iter().enumerate() {
-                if let Some(slot) = incoming.get_mut(first + i) {
-                    slot.push(a);
-                }
-            }
-        });
-    }
+    let incoming = super::util::IncomingArgs::new(body, &first_slot, slots, |_| true);
     while let Some(v) = work.pop() {
         if let Some(slot) = slot_of_value[v.index()] {
-            for &a in &incoming[slot] {
+            for &a in incoming.of(slot) {
                 mark(body.resolve_alias(a), &mut live, &mut work);
             }
         }

@@ -181,7 +181,7 @@ pub struct Engine<'a> {
     /// second attempt of a request whose inlined callees made it fail).
     pub request_inlining: bool,
     pub(super) pinned_cells: &'a BTreeSet<MemKey>,
-    pub(super) pin_loads: &'a std::collections::HashSet<Value>,
+    pub(super) pin_loads: &'a super::prepare::PinLoads,
     pub(super) memset: Option<u32>,
     pub(super) writes_nothing: &'a [bool],
     /// Cells a load feeding a context read (candidates for pinning).
@@ -999,13 +999,16 @@ impl<'a> Engine<'a> {
                 keyed.origins.insert(i, (first, None));
             }
         }
+        // In key order, so the map is built in one pass, not by inserts.
+        let mut entries = Vec::with_capacity(extras.len());
         for (&extra, &a) in extras {
             let entry = match a {
                 AVal::Const { .. } => a,
                 _ => entry_value(Some(a), extra_param(&mut self.s, block, &mut keyed, extra)),
             };
-            keyed.extras.insert(extra, entry);
+            entries.push((extra, entry));
         }
+        keyed.extras = entries.into_iter().collect();
         self.keyed.insert(block, keyed);
         self.keys.insert(key, block);
         self.work.insert(block);
@@ -1054,8 +1057,10 @@ impl<'a> Engine<'a> {
                 changed = true;
             }
         }
-        let names: std::collections::BTreeSet<Extra> =
-            keyed.extras.keys().chain(extras.keys()).copied().collect();
+        // Both sides' extras, in order (a set without the allocation).
+        let mut names: SmallVec<[Extra; 16]> = keyed.extras.keys().chain(extras.keys()).copied().collect();
+        names.sort_unstable();
+        names.dedup();
         for extra in names {
             let (cur, incoming) = (keyed.extras.get(&extra).copied(), extras.get(&extra).copied());
             let (cur, incoming) = match extra {

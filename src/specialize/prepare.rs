@@ -23,11 +23,12 @@ use crate::intrinsics::Intrinsic;
 
 /// Pinned parameters: (block, parameter index) -> keyed on the low 32 bits
 /// only (an i64 whose high bits nothing observes, see `demanded.rs`).
-pub type Pins = HashMap<(Block, usize), bool>;
+/// FxHash: the engine looks up every argument of every edge it makes.
+pub type Pins = rustc_hash::FxHashMap<(Block, usize), bool>;
 
 /// Loads whose value the pin slice reaches (it stops there): what they
 /// read must be a constant for specialization to go on (`memfacts.rs`).
-pub type PinLoads = HashSet<Value>;
+pub type PinLoads = rustc_hash::FxHashSet<Value>;
 
 pub fn prepare(body: &mut FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> (Pins, PinLoads) {
     split_blocks(body, intrinsics);
@@ -92,7 +93,7 @@ fn split_blocks(body: &mut FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) {
 /// itself is keyed by it.
 fn find_pins(body: &FunctionBody, intrinsics: &HashMap<u32, Intrinsic>) -> (Pins, PinLoads) {
     let mut pinned: HashSet<(Block, usize)> = HashSet::new();
-    let mut loads: PinLoads = HashSet::new();
+    let mut loads = PinLoads::default();
     let mut roots: Vec<Value> = Vec::new();
     for block in body.blocks.iter() {
         for &inst in &body.blocks[block].insts {

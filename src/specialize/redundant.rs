@@ -80,21 +80,11 @@ pub fn run(body: &mut FunctionBody) -> bool {
             }
         });
     }
-    let mut incoming: Vec<Vec<Value>> = vec![Vec::new(); slot_param.len()];
-    for &b in blocks.iter().filter(|b| reachable[b.index()]) {
-        body.blocks[b].terminator.visit_targets(|t| {
-            let first = first_slot[t.block.index()];
-            for (i, &a) in t.args.iter().enumerate() {
-                if let Some(slot) = incoming.get_mut(first + i) {
-                    slot.push(a);
-                }
-            }
-        });
-    }
+    let incoming = super::util::IncomingArgs::new(body, &first_slot, slot_param.len(), |b| reachable[b.index()]);
     // Which slots receive a value (by the value's index, after aliases).
     let mut receivers: Vec<Vec<usize>> = vec![Vec::new(); body.values.len()];
-    for (slot, args) in incoming.iter().enumerate() {
-        for &a in args {
+    for slot in 0..slot_param.len() {
+        for &a in incoming.of(slot) {
             if let Some(r) = receivers.get_mut(body.resolve_alias(a).index()) {
                 r.push(slot);
             }
@@ -108,12 +98,12 @@ pub fn run(body: &mut FunctionBody) -> bool {
     while let Some(slot) = work.pop() {
         queued[slot] = false;
         let (block, _, ty, param) = slot_param[slot];
-        if removed[slot] || block == body.entry || !reachable[block.index()] || incoming[slot].is_empty() {
+        if removed[slot] || block == body.entry || !reachable[block.index()] || incoming.of(slot).is_empty() {
             continue;
         }
         let mut only: Option<Input> = None;
         let mut agree = true;
-        for &a in &incoming[slot] {
+        for &a in incoming.of(slot) {
             let input = input_of(body, a);
             if input == Input::Value(param) {
                 continue;
