@@ -16,7 +16,6 @@
 //! final parameter list is known.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
 use std::time::Instant;
 
 use rustc_hash::{FxHashMap, FxHashSet};
