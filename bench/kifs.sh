@@ -34,7 +34,11 @@ printf '%6s %9s %11s %10s %9s %9s\n' K contexts "blocks out" "spec (ms)" "wall (
 for k in "${ks[@]}"; do
   mkdir -p "$work/$k"
   program "$k" > "$work/$k/program.asm"
-  "$pweval" -w --dir "$work/$k::/" --snapshot-only -i "$guest" -o "$work/$k/snap.wasm" 2>/dev/null
+  # The stack VM allows at most 256 locals, so K <= 255; say why a K has no row.
+  if ! "$pweval" -w --dir "$work/$k::/" --snapshot-only -i "$guest" -o "$work/$k/snap.wasm" 2> "$work/$k/snap.err"; then
+    printf '%6s  snapshot failed: %s\n' "$k" "$(head -n 1 "$work/$k/snap.err")"
+    continue
+  fi
   /usr/bin/time -f "%e %M" -o "$work/$k/time" "$pweval" --stats -i "$work/$k/snap.wasm" -o "$work/$k/out.wasm" 2> "$work/$k/stats"
   line=$(grep "function stackvm_run_spec" "$work/$k/stats" | grep "user_id 2" || true)
   contexts=$(sed -n 's/.*specialized, \([0-9]*\) contexts.*/\1/p' <<< "$line")
