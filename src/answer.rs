@@ -71,6 +71,10 @@ pub fn answer_all(
                     readonly: settings.readonly,
                     callee_buffers: settings.callee_buffers,
                     prepared: &prepared,
+                    own_slot: settings
+                        .callgraph
+                        .and_then(|g| g.request_targets().iter().find(|t| t.request == i))
+                        .map(|t| t.table_slot),
                 };
                 // A panic anywhere in one request's pipeline is that
                 // request's fallback, never the run's end.

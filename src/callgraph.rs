@@ -93,16 +93,25 @@ pub struct CallGraph {
 /// of whatever the call passes there.
 #[derive(Clone, Debug)]
 pub struct RequestTarget {
+    /// Its index in the answered list.
+    pub request: usize,
     pub func: u32,
     pub table_slot: u32,
     pub result_slot: u32,
     /// Per parameter: the constant (a buffer argument is its address), or
     /// `None` for a runtime parameter.
     pub args: Vec<Option<crate::requests::ConstArg>>,
+    /// A request chain may test for it (its function type has few enough
+    /// requests); otherwise it is a target only for its own function's
+    /// calls of itself (`specialize::self_calls`).
+    pub chain: bool,
 }
 
 fn traps_in_generic(i: Intrinsic) -> bool {
-    matches!(i, Intrinsic::ReadReg | Intrinsic::WriteReg | Intrinsic::ReadSpecializationGlobal)
+    matches!(
+        i,
+        Intrinsic::ReadReg | Intrinsic::WriteReg | Intrinsic::ReadSpecializationGlobal | Intrinsic::OwnSlot
+    )
 }
 
 fn opens_context(i: Intrinsic) -> bool {
@@ -372,6 +381,11 @@ impl CallGraph {
 
     pub fn request_targets(&self) -> &[RequestTarget] {
         &self.request_targets
+    }
+
+    /// Whether `func` calls itself directly.
+    pub fn calls_itself(&self, func: u32) -> bool {
+        self.graph.callees.get(func as usize).is_some_and(|c| c.contains(&func))
     }
 
     pub fn type_at(&self, type_index: u32) -> Option<&FuncType> {

@@ -189,17 +189,17 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     // Requests as callees: every request gets table slot `first_slot + k`
     // (one that falls back gets a forwarder to its generic function), so a
     // specialized body can recognise a call of another request's function.
-    let targets = if need_ir { request_calls::targets(&info, to_answer) } else { Vec::new() };
-    let callgraph = need_ir.then(|| {
-        callgraph::CallGraph::new(&info, &intrinsics, &requested, tail_calls.clone())
-            .with_request_targets(targets.clone())
-    });
+    let callgraph = need_ir.then(|| callgraph::CallGraph::new(&info, &intrinsics, &requested, tail_calls.clone()));
+    let targets = if need_ir { request_calls::targets(&info, to_answer, callgraph.as_ref()) } else { Vec::new() };
+    let callgraph = callgraph.map(|graph| graph.with_request_targets(targets.clone()));
     let readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
     let callee_buffers = request_calls::target_buffers(&targets);
     let mut intrinsics = intrinsics;
     if !targets.is_empty() {
         intrinsics.insert(intrinsics::KNOWN_EQ_FUNC, intrinsics::Intrinsic::KnownEq);
         intrinsics.insert(intrinsics::KNOWN_BUFFER_FUNC, intrinsics::Intrinsic::KnownBuffer);
+        intrinsics.insert(intrinsics::OWN_SLOT_FUNC, intrinsics::Intrinsic::OwnSlot);
+        intrinsics.insert(intrinsics::INLINE_SELF_FUNC, intrinsics::Intrinsic::InlineSelf);
     }
     let settings = answer::Settings {
         readonly: &readonly,

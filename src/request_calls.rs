@@ -14,8 +14,14 @@
 //! request's own; an inlined callee's buffer arguments reach them through
 //! `known.buffer`, with the same pointer provenance the callee's own
 //! specialized function has, so nothing else reads them as constants.
+//!
+//! A requested function that calls itself directly (Lua's body calling
+//! itself for a call of the frame's own prototype) needs the same layout
+//! for every request, whatever their number: the innermost of its inlined
+//! self-calls becomes a call of the request's own table slot
+//! (`specialize::self_calls`). Those targets take part in no chain.
 
-use crate::callgraph::RequestTarget;
+use crate::callgraph::{CallGraph, RequestTarget};
 use crate::error::Result;
 use crate::module::parse::ModuleInfo;
 use crate::module::rewrite::{self, NewFunc};
@@ -25,21 +31,26 @@ use crate::specialize::inline::MAX_INDIRECT_CANDIDATES;
 
 /// The requests a specialized body may inline when it calls them: those of
 /// function types shared by at most [`MAX_INDIRECT_CANDIDATES`] requests
-/// (a chain is one test per candidate), with their output table slots.
-/// Empty when table 0 cannot take new functions.
-pub fn targets(info: &ModuleInfo<'_>, requests: &[Request]) -> Vec<RequestTarget> {
+/// (a chain is one test per candidate), with their output table slots;
+/// every request when some requested function calls itself and table 0
+/// cannot change (`graph`). Empty when table 0 cannot take new functions.
+pub fn targets(info: &ModuleInfo<'_>, requests: &[Request], graph: Option<&CallGraph>) -> Vec<RequestTarget> {
     let Some(first_slot) = rewrite::first_new_slot(info) else { return Vec::new() };
     let type_of = |r: &Request| info.func_types.get(r.func as usize).copied();
     let mut per_type: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     for ty in requests.iter().filter_map(type_of) {
         *per_type.entry(ty).or_default() += 1;
     }
+    let self_calls = graph.is_some_and(|g| {
+        !g.fixed_table().is_empty() && requests.iter().any(|r| g.calls_itself(r.func))
+    });
     let mut out = Vec::new();
     for (k, request) in requests.iter().enumerate() {
         let Some(ty) = type_of(request) else { continue };
         let (Ok(k), Ok(result_slot)) = (u32::try_from(k), u32::try_from(request.result_slot)) else { continue };
         let Some(table_slot) = first_slot.checked_add(k) else { continue };
-        if per_type.get(&ty).copied().unwrap_or(0) > MAX_INDIRECT_CANDIDATES {
+        let chain = per_type.get(&ty).copied().unwrap_or(0) <= MAX_INDIRECT_CANDIDATES;
+        if !chain && !self_calls {
             continue;
         }
         let args = request
@@ -50,16 +61,18 @@ pub fn targets(info: &ModuleInfo<'_>, requests: &[Request]) -> Vec<RequestTarget
                 ArgSpec::Const(c) => Some(c.clone()),
             })
             .collect();
-        out.push(RequestTarget { func: request.func, table_slot, result_slot, args });
+        out.push(RequestTarget { request: k as usize, func: request.func, table_slot, result_slot, args, chain });
     }
     out
 }
 
-/// The constant buffers of the target requests (each request may read
-/// them through an inlined callee's `known.buffer` arguments).
+/// The constant buffers of the chain targets (each request may read them
+/// through an inlined callee's `known.buffer` arguments; a self-call passes
+/// the request's own).
 pub fn target_buffers(targets: &[RequestTarget]) -> Vec<ConstMemory> {
     targets
         .iter()
+        .filter(|t| t.chain)
         .flat_map(|t| t.args.iter().flatten())
         .filter_map(|a| match a {
             ConstArg::Buffer { addr, bytes } => Some(ConstMemory { addr: *addr, bytes: bytes.clone() }),

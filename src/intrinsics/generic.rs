@@ -45,9 +45,17 @@ pub fn emit(intrinsic: Intrinsic, env: GenericEnv, f: &mut Function) {
         // v, lo, hi -> v
         SpecializeValue => drops(f, 2),
         AssumeConstMemory | AssumeConstMemoryTransitive | KnownBuffer => {}
+        InlineSelf => {
+            drops(f, 1);
+            f.instruction(&Instruction::I32Const(0));
+        }
         KnownEq => {
             drops(f, 2);
             f.instruction(&Instruction::I32Const(0));
+        }
+        // No request, no slot: like read.reg, meaningful only specialized.
+        OwnSlot => {
+            f.instruction(&Instruction::Unreachable);
         }
         ReadReg | ReadSpecializationGlobal => {
             f.instruction(&Instruction::Unreachable);

@@ -53,6 +53,16 @@ pub enum Intrinsic {
     /// it is a pointer into that buffer (loads through it fold). An inlined
     /// request's constant buffer arguments pass through it.
     KnownBuffer,
+    /// pweval's own: `own.slot()` is the table slot of the function the
+    /// request being specialized gets (`specialize::self_calls` calls it
+    /// through that slot). Only inlined code calls it, and only when the
+    /// slot is fixed before answering; the engine always folds it.
+    OwnSlot,
+    /// pweval's own: `inline.self(p)` is 1 when the specializer knows `p`
+    /// (a constant parameter of the request) and its self-call inlining
+    /// budget allows, else 0 (also in generic code): `self_calls` chooses
+    /// with it between an inlined activation and a call, both exact.
+    InlineSelf,
 }
 
 /// The function index `inline.rs` calls `known.eq` through: Wasm
@@ -61,6 +71,10 @@ pub enum Intrinsic {
 pub const KNOWN_EQ_FUNC: u32 = u32::MAX - 1;
 /// The function index of `known.buffer` (see [`KNOWN_EQ_FUNC`]).
 pub const KNOWN_BUFFER_FUNC: u32 = u32::MAX - 2;
+/// The function index of `own.slot` (see [`KNOWN_EQ_FUNC`]).
+pub const OWN_SLOT_FUNC: u32 = u32::MAX - 3;
+/// The function index of `inline.self` (see [`KNOWN_EQ_FUNC`]).
+pub const INLINE_SELF_FUNC: u32 = u32::MAX - 4;
 
 use Intrinsic::*;
 use ValType::{I32, I64};
@@ -93,6 +107,8 @@ const TABLE: &[(Intrinsic, &str, &[ValType], &[ValType])] = &[
     (AssertSpecialized, "assert.specialized", &[I32], &[]),
     (KnownEq, "pweval.known.eq", &[I32, I32], &[I32]),
     (KnownBuffer, "pweval.known.buffer", &[I32], &[I32]),
+    (OwnSlot, "pweval.own.slot", &[], &[I32]),
+    (InlineSelf, "pweval.inline.self", &[I32], &[I32]),
 ];
 
 impl Intrinsic {

@@ -110,7 +110,11 @@ impl Engine<'_> {
                         self.emit_op(cb, Operator::I64Store { memory }, &stored, &[]);
                         None
                     }
-                    KnownEq => Some(self.emit_op(cb, Operator::I32Const { value: 0 }, &[], &[Type::I32])),
+                    KnownEq | InlineSelf => Some(self.emit_op(cb, Operator::I32Const { value: 0 }, &[], &[Type::I32])),
+                    OwnSlot => {
+                        let value = self.own_slot.ok_or("own.slot: the request has no fixed table slot")?;
+                        Some(self.emit_op(cb, Operator::I32Const { value }, &[], &[Type::I32]))
+                    }
                     ReadReg | WriteReg | ReadSpecializationGlobal => {
                         return Err(format!("internal: cold copy of {intrinsic:?}"))
                     }

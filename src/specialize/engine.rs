@@ -179,6 +179,11 @@ pub struct Engine<'a> {
     /// Whether `known.eq` may say yes at all (`mod.rs` turns it off for the
     /// second attempt of a request whose inlined callees made it fail).
     pub request_inlining: bool,
+    /// The table slot of this request's own function, when slots are
+    /// fixed before answering (`own.slot`).
+    pub own_slot: Option<u32>,
+    /// Self-call sites inlined so far (`inline.self`).
+    self_sites: usize,
     pub(super) pinned_cells: &'a BTreeSet<MemKey>,
     pub(super) pin_loads: &'a super::prepare::PinLoads,
     pub(super) memset: Option<u32>,
@@ -274,6 +279,8 @@ impl<'a> Engine<'a> {
             specialized_values: 0,
             inlined_calls: Default::default(),
             request_inlining: true,
+            own_slot: None,
+            self_sites: 0,
             emitted: 0,
             pinned_cells: mem.pinned_cells,
             pin_loads: &prepared.pin_loads,
@@ -718,6 +725,25 @@ impl<'a> Engine<'a> {
                 },
                 _ => args[0],
             })),
+            InlineSelf => {
+                // Past the budget, a site answers no: the call through the
+                // request's own slot, which is exact.
+                let site = (*ctx, gblock);
+                let yes = args[0].as_const().is_some()
+                    && self.request_inlining
+                    && (self.inlined_calls.contains(&site)
+                        || (self.inlined_calls.len() < super::inline::MAX_INLINED_CALLS
+                            && self.self_sites < super::self_calls::MAX_SELF_SITES
+                            && self.ctxs.len() < super::self_calls::MAX_SELF_INLINING_CONTEXTS));
+                if yes && self.inlined_calls.insert(site) {
+                    self.self_sites += 1;
+                }
+                Ok(Some(AVal::konst(Konst::I32(u32::from(yes)))))
+            }
+            OwnSlot => match self.own_slot {
+                Some(slot) => Ok(Some(AVal::konst(Konst::I32(slot)))),
+                None => Err("own.slot: the request has no fixed table slot".to_string()),
+            },
             KnownEq => {
                 let known = matches!((args[0].as_const(), args[1].as_const()),
                     (Some(a), Some(b)) if a.as_u64() as u32 == b.as_u64() as u32);

@@ -25,6 +25,9 @@
 //!   callee's table index is loaded from the callee's request result
 //!   slot): a chain of guarded copies of the requests' functions with their
 //!   constants (`request_chain`, and `crate::request_calls`).
+//! - **Calls of the requested function by itself** with its own constants
+//!   (`super::self_calls`): a few activations inlined, then a call of the
+//!   request's own specialized function.
 //! - **Direct calls of functions that reach a context intrinsic** (the
 //!   trampoline that starts the first operation, or a wrapper), or that
 //!   hold `read.reg`/`write.reg` (an accessor clang -Oz outlined; left a
@@ -81,10 +84,12 @@ enum Candidates {
 }
 
 #[derive(Clone, Copy)]
-enum CallSite {
+pub(super) enum CallSite {
     Direct(u32),
     /// `call_indirect` through table 0, by type index.
     Indirect(u32),
+    /// The requested function calling itself with its own constants.
+    SelfCall,
 }
 
 /// What the pass did, for `--stats`.
@@ -98,7 +103,7 @@ pub struct Inlined {
 
 /// Where a cloned body's `return` goes.
 #[derive(Clone, Copy)]
-enum Ret {
+pub(super) enum Ret {
     /// It returns from the requested function (tail-call members of the
     /// requested function's own tail calls).
     Return,
@@ -108,16 +113,20 @@ enum Ret {
 
 /// One inlined activation: a body and the tail-call members reached from
 /// it, all returning the same way.
-struct Instance {
-    ret: Ret,
-    members: HashMap<u32, Option<Block>>,
-    dispatch: HashMap<(u32, u32), Option<Block>>,
-    depth: usize,
+pub(super) struct Instance {
+    pub(super) ret: Ret,
+    pub(super) members: HashMap<u32, Option<Block>>,
+    pub(super) dispatch: HashMap<(u32, u32), Option<Block>>,
+    pub(super) depth: usize,
     /// Functions inlined around this instance (no recursion).
-    stack: Vec<u32>,
+    pub(super) stack: Vec<u32>,
     /// Its blocks: their `return`s become branches to the continuation
     /// once every tail call in them has been looked at.
-    blocks: Vec<Block>,
+    pub(super) blocks: Vec<Block>,
+    /// The requested function's own parameters as this activation sees
+    /// them: the function's at the top, an inlined self-call's entry
+    /// parameters below it (`super::self_calls`); `None` elsewhere.
+    pub(super) own_params: Option<Vec<Value>>,
 }
 
 pub fn inline_calls(
@@ -129,7 +138,16 @@ pub fn inline_calls(
 ) -> Inlined {
     let mut pass = Pass { body, func, ir, graph, intrinsics, instances: Vec::new(), cloned: 0, lifted: HashMap::new(), done: Inlined::default(), tried: Default::default(), pending: Default::default() };
     let blocks: Vec<Block> = pass.body.blocks.iter().collect();
-    pass.instances.push(Instance { ret: Ret::Return, members: HashMap::new(), dispatch: HashMap::new(), depth: 0, stack: vec![func], blocks: blocks.clone() });
+    let own_params = pass.body.blocks[pass.body.entry].params.iter().map(|&(_, v)| v).collect();
+    pass.instances.push(Instance {
+        ret: Ret::Return,
+        members: HashMap::new(),
+        dispatch: HashMap::new(),
+        depth: 0,
+        stack: vec![func],
+        blocks: blocks.clone(),
+        own_params: Some(own_params),
+    });
     pass.rewrite_sites(blocks, 0);
     while let Some((blocks, instance)) = pass.pending.pop_front() {
         pass.rewrite_sites(blocks, instance);
@@ -139,20 +157,20 @@ pub fn inline_calls(
     pass.done
 }
 
-struct Pass<'p, 'a> {
-    body: &'p mut FunctionBody,
-    func: u32,
-    ir: &'p IrModule<'a>,
-    graph: &'p CallGraph,
+pub(super) struct Pass<'p, 'a> {
+    pub(super) body: &'p mut FunctionBody,
+    pub(super) func: u32,
+    pub(super) ir: &'p IrModule<'a>,
+    pub(super) graph: &'p CallGraph,
     intrinsics: &'p HashMap<u32, Intrinsic>,
-    instances: Vec<Instance>,
+    pub(super) instances: Vec<Instance>,
     cloned: usize,
     lifted: HashMap<u32, Option<FunctionBody>>,
-    done: Inlined,
+    pub(super) done: Inlined,
     /// Calls already considered (a call left in place is not retried).
     tried: std::collections::HashSet<Value>,
     /// Inlined request bodies whose own calls are still to be looked at.
-    pending: std::collections::VecDeque<(Vec<Block>, usize)>,
+    pub(super) pending: std::collections::VecDeque<(Vec<Block>, usize)>,
 }
 
 /// A tail call at the end of a block: `call M(args)` then `return` of
@@ -256,7 +274,7 @@ impl Pass<'_, '_> {
     }
 
     /// Append an ordinary call of `target` to `block`; its results.
-    fn call_real(&mut self, block: Block, target: TailTarget, args: &[Value]) -> Vec<Value> {
+    pub(super) fn call_real(&mut self, block: Block, target: TailTarget, args: &[Value]) -> Vec<Value> {
         let (op, ty) = match target {
             TailTarget::Direct(g) => (Operator::Call { function_index: waffle::Func::new(g as usize) }, self.graph.func_type(g).cloned()),
             TailTarget::Indirect { type_index, table } => (
@@ -410,6 +428,12 @@ impl Pass<'_, '_> {
     /// indirect call through table 0 (a handler table). Each call site is
     /// considered once.
     fn inlinable_call(&mut self, block: Block, instance: usize) -> Option<(usize, CallSite)> {
+        // Before the depth limit: past it, a self-call still becomes a
+        // call of the request's own function.
+        if let Some(at) = self.self_call_site(block, instance, &self.tried) {
+            self.tried.insert(self.body.blocks[block].insts[at]);
+            return Some((at, CallSite::SelfCall));
+        }
         let inst = &self.instances[instance];
         if inst.depth >= MAX_DEPTH {
             return None;
@@ -471,10 +495,15 @@ impl Pass<'_, '_> {
                     depth,
                     stack,
                     blocks: blocks.clone(),
+                    own_params: None,
                 });
                 let callee_instance = self.instances.len() - 1;
                 self.finish_split(block, at, call, cont, &params, &tys, BlockTarget { block: entry, args });
                 self.rewrite_sites(blocks, callee_instance);
+            }
+            CallSite::SelfCall => {
+                let site = super::self_calls::Site { block, at, call, cont, params, tys, args };
+                self.inline_self_call(site, instance, depth, stack);
             }
             CallSite::Indirect(type_index) => {
                 if let Some(test) = self.request_chain(&args, type_index, cont, depth, &stack) {
@@ -491,6 +520,7 @@ impl Pass<'_, '_> {
                     depth,
                     stack,
                     blocks: Vec::new(),
+                    own_params: None,
                 });
                 let own = self.instances.len() - 1;
                 let Some(d) = self.make_dispatch(own, type_index, 0, Candidates::Few) else {
@@ -530,7 +560,7 @@ impl Pass<'_, '_> {
             .graph
             .request_targets()
             .iter()
-            .filter(|t| self.graph.func_type(t.func) == Some(&ty))
+            .filter(|t| t.chain && self.graph.func_type(t.func) == Some(&ty))
             .cloned()
             .collect();
         if targets.is_empty() || targets.len() > MAX_INDIRECT_CANDIDATES {
@@ -566,6 +596,7 @@ impl Pass<'_, '_> {
                 depth,
                 stack: member_stack,
                 blocks: blocks.clone(),
+                own_params: None,
             });
             // Breadth first: every callee of this call site before any
             // callee's own calls take from the budget.
@@ -643,7 +674,7 @@ impl Pass<'_, '_> {
     /// branches to `to`, the rest of it moves to `cont`, whose parameters
     /// stand for the call's results.
     #[allow(clippy::too_many_arguments)]
-    fn finish_split(
+    pub(super) fn finish_split(
         &mut self,
         block: Block,
         at: usize,
@@ -685,13 +716,18 @@ impl Pass<'_, '_> {
     /// them to the caller at the end). `None` over budget or when `g`
     /// cannot be lifted.
     fn clone_body(&mut self, g: u32) -> Option<(Block, Vec<Block>)> {
+        self.clone_body_within(g, MAX_CALLEE_VALUES)
+    }
+
+    /// [`Self::clone_body`] for a callee of at most `max_values` values.
+    pub(super) fn clone_body_within(&mut self, g: u32, max_values: usize) -> Option<(Block, Vec<Block>)> {
         if g < self.ir.module.funcs.len() as u32 && !self.lifted.contains_key(&g) {
             let lifted = self.ir.lift(g).ok();
             self.lifted.insert(g, lifted);
         }
         let callee = self.lifted.get(&g)?.as_ref()?;
         let size = callee.values.len();
-        if size > MAX_CALLEE_VALUES || self.cloned + size > MAX_TOTAL_VALUES {
+        if size > max_values || self.cloned + size > MAX_TOTAL_VALUES {
             return None;
         }
         if !self_contained(callee) {

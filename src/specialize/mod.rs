@@ -29,6 +29,7 @@ mod prepare;
 mod ranges;
 mod redundant;
 mod refine;
+mod self_calls;
 mod shared;
 pub use shared::PreparedFunctions;
 mod slots;
@@ -144,6 +145,9 @@ pub struct Context<'m, 'a> {
     pub callgraph: Option<&'m crate::callgraph::CallGraph>,
     /// Requested functions, lifted and prepared once for all requests.
     pub prepared: &'m PreparedFunctions,
+    /// The table slot this request's function gets, when it is fixed
+    /// before answering (`crate::request_calls`).
+    pub own_slot: Option<u32>,
 }
 
 /// Specialize one request. An `Err` is the reason, worded for the user (and
@@ -239,6 +243,7 @@ fn specialize_once(
         .map_err(&before)?;
         engine.describe_blocks = cx.want_ir_text;
         engine.request_inlining = inline_requests;
+        engine.own_slot = cx.own_slot;
         let run = engine.run();
         let new: Vec<_> = engine.wanted_cells.difference(&pinned_cells).copied().collect();
         // Again only when it helps: this round failed or left a path

@@ -39,7 +39,7 @@ void luaV_execute(lua_State *L, CallInfo *ci) {
         pweval_spec_depth < PWEVAL_MAX_SPEC_DEPTH) {
       pweval_spec_depth++;
       pweval_spec_invocations++;
-      again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci), p->code);
+      again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci), p->code, p);
       /* Handed back, maybe at its first instruction (hooks on at entry):
        * the same frame continues generically, never in its body again,
        * still counted in the depth (its calls nest in this C frame). */
@@ -84,6 +84,44 @@ static int calls_out(Instruction i) {
       return 1;
     default:
       return 0;
+  }
+}
+
+/* The upvalue of `p` that holds p's own closure, or -1: `p` is
+ * `parent->p[index]`, made by the parent's OP_CLOSURE into register A, and
+ * the upvalue captures that register (`local function f ... f() ...`). */
+static int self_upvalue(const Proto *parent, int index, const Proto *p) {
+  if (parent == NULL) return -1;
+  for (int pc = 0; pc < parent->sizecode; pc++) {
+    Instruction i = parent->code[pc];
+    if (GET_OPCODE(i) != OP_CLOSURE || GETARG_Bx(i) != index) continue;
+    for (int u = 0; u < p->sizeupvalues; u++)
+      if (p->upvalues[u].instack && p->upvalues[u].idx == GETARG_A(i)) return u;
+    return -1;
+  }
+  return -1;
+}
+
+/* PWEVAL_SELF_CALL for the OP_CALLs of `p` whose function register was
+ * last set (looking back past instructions that set other registers) by
+ * OP_GETUPVAL of `selfup`. A hint only: the call tests the prototype.
+ * Only in small functions (PWEVAL_SELF_INLINE_MAX instructions), where
+ * the call costs much against the body, and the body little to copy:
+ * pweval inlines each such call a few levels deep. */
+#ifndef PWEVAL_SELF_INLINE_MAX
+#define PWEVAL_SELF_INLINE_MAX 32
+#endif
+static void mark_self_calls(const Proto *p, int selfup, lu_byte *info) {
+  if (selfup < 0 || p->sizecode > PWEVAL_SELF_INLINE_MAX) return;
+  for (int pc = 0; pc < p->sizecode; pc++) {
+    Instruction i = p->code[pc];
+    if (GET_OPCODE(i) != OP_CALL) continue;
+    for (int j = pc - 1; j >= 0; j--) {
+      Instruction w = p->code[j];
+      if (GET_OPCODE(w) == OP_JMP || GETARG_A(w) != GETARG_A(i)) continue;
+      if (GET_OPCODE(w) == OP_GETUPVAL && GETARG_B(w) == selfup) info[pc] |= PWEVAL_SELF_CALL;
+      break;
+    }
   }
 }
 
@@ -156,10 +194,10 @@ static lu_byte *loop_info(const Proto *p) {
 }
 
 /* File one request for `p` and every prototype nested in it: the body
- * specialized on the prototype's code and constants (constant memory) with
- * L, ci and the frame's base stay runtime arguments. The answer goes to p->pweval_spec. Returns the
+ * specialized on the prototype's code and constants (constant memory) and
+ * its address; L, ci and the frame's base stay runtime arguments. The answer goes to p->pweval_spec. Returns the
  * number of requests filed, or -1 when out of memory. */
-static int request_proto(Proto *p, uint32_t *next_id) {
+static int request_proto(Proto *p, const Proto *parent, int index, uint32_t *next_id) {
   int filed = 1;
   lu_byte *loops;
   weval_req_t *req = pweval_req_begin(PWEVAL_FUNC(luaV_execute_spec), (*next_id)++, 0,
@@ -174,12 +212,14 @@ static int request_proto(Proto *p, uint32_t *next_id) {
   pweval_arg_runtime(req); /* stackbase */
   loops = loop_info(p);
   if (loops == NULL) return -1;
+  mark_self_calls(p, self_upvalue(parent, index, p), loops);
   pweval_arg_memory(req, loops, (uint32_t)p->sizecode);
   pweval_arg_runtime(req); /* callee */
   pweval_arg_runtime(req); /* realcode */
+  pweval_arg_i32(req, (uint32_t)(uintptr_t)p); /* proto */
   if (!pweval_req_submit(req)) return -1;
   for (int i = 0; i < p->sizep; i++) {
-    int n = request_proto(p->p[i], next_id);
+    int n = request_proto(p->p[i], p, i, next_id);
     if (n < 0) return -1;
     filed += n;
   }
@@ -191,5 +231,5 @@ static int request_proto(Proto *p, uint32_t *next_id) {
 int pweval_lua_request(lua_State *L, uint32_t *next_id) {
   const TValue *o = s2v(L->top.p - 1);
   if (!ttisLclosure(o)) return 0;
-  return request_proto(clLvalue(o)->p, next_id);
+  return request_proto(clLvalue(o)->p, NULL, 0, next_id);
 }

@@ -5,7 +5,8 @@
  * (`goto startfunc`), so one C invocation walks many prototypes and its PC
  * is never a constant of one bytecode. Here the interpreter loop becomes
  * a body, `luaV_execute_body(L, ci, ...)` and its copy
- * `luaV_execute_spec(L, ci, code, kconst, base, loops, callee, realcode)`,
+ * `luaV_execute_spec(L, ci, code, kconst, base, loops, callee, realcode,
+ * proto)`,
  * and `luaV_execute`
  * (pweval_lua.c) a dispatcher that runs each Lua call in its own C
  * invocation: with the prototype's specialized body when it has one (the
@@ -41,36 +42,37 @@ extern int pweval_spec_depth;
 
 /* The two bodies (lvm.c and its copy, pweval_lvm_spec.c) and the type of
  * a specialized one, whose address the request's answer stores in
- * Proto.pweval_spec. `code`, `kconst` and `loops` are constants of a
- * specialized body (the request's copies); `stackbase`, `callee` (the
- * frame's closure) and `realcode` (its prototype's code) are what the
- * caller already has in registers, passed so that the body's entry does
- * not load them again through `ci`. The generic body reads none of them. */
+ * Proto.pweval_spec. `code`, `kconst`, `loops` and `proto` (the prototype
+ * itself) are constants of a specialized body (the request's copies, and
+ * the prototype's address); `stackbase`, `callee` (the frame's closure)
+ * and `realcode` (its prototype's code) are what the caller already has
+ * in registers, passed so that the body's entry does not load them again
+ * through `ci`. The generic body reads none of them. */
 typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
                               const TValue *kconst, uintptr_t stackbase,
                               const lu_byte *loops, LClosure *callee,
-                              const Instruction *realcode);
+                              const Instruction *realcode, const Proto *proto);
 int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
                       uintptr_t stackbase, const lu_byte *loops, LClosure *callee,
-                      const Instruction *realcode);
+                      const Instruction *realcode, const Proto *proto);
 int luaV_execute_spec(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
                       uintptr_t stackbase, const lu_byte *loops, LClosure *callee,
-                      const Instruction *realcode);
+                      const Instruction *realcode, const Proto *proto);
 
 /* Run the frame `ci` (not at its start, or not specialized) in the
  * generic body. */
-#define PWEVAL_GENERIC(L, ci) luaV_execute_body(L, ci, NULL, NULL, 0, NULL, NULL, NULL)
+#define PWEVAL_GENERIC(L, ci) luaV_execute_body(L, ci, NULL, NULL, 0, NULL, NULL, NULL, NULL)
 
 /* Run the fresh frame `ci` of closure `cl`, whose registers start at
- * `base`, in `spec`, its prototype's specialized body (`code` is the
- * prototype's code). The arguments a specialized body is specialized on
- * (`code`, `kconst`, `loops`) are constants in it, so what is passed
- * for them is never read: `kconst` and `loops` get NULL, and `code`
- * the value already at hand for `realcode`. pweval leaves Proto.pweval_spec
- * NULL when a request falls back, so no generic body is ever called
- * this way. */
-#define PWEVAL_RUN_SPEC(L, ci, spec, base, cl, code) \
-  ((pweval_body_fn)(spec))(L, ci, code, NULL, (uintptr_t)(base), NULL, cl, code)
+ * `base`, in `spec`, the specialized body of its prototype `p` (`code` is
+ * the prototype's code). The arguments a specialized body is specialized
+ * on (`code`, `kconst`, `loops`, `proto`) are constants in it, so what is
+ * passed for them is never read: `kconst` and `loops` get NULL, `code`
+ * the value already at hand for `realcode`, and `proto` the prototype.
+ * pweval leaves Proto.pweval_spec NULL when a request falls back, so no
+ * generic body is ever called this way. */
+#define PWEVAL_RUN_SPEC(L, ci, spec, base, cl, code, p) \
+  ((pweval_body_fn)(spec))(L, ci, code, NULL, (uintptr_t)(base), NULL, cl, code, p)
 
 /* What pweval_lua.c's loop_info says of an instruction (a byte each,
  * `loops`, a request buffer), in the bits PWEVAL_FETCH computes with:
@@ -80,6 +82,10 @@ int luaV_execute_spec(lua_State *L, CallInfo *ci, const Instruction *code, const
 #define PWEVAL_LOOP_ENDS_SLOW 0x01
 #define PWEVAL_LOOP_INNER 0x02
 #define PWEVAL_LOOP_ENTRY 0x04
+/* And of an OP_CALL: its function was just read from the upvalue that
+ * holds the closure itself (`local function f` calling f), so the call is
+ * likely a recursion; pweval_fastcall tests for one only there. */
+#define PWEVAL_SELF_CALL 0x08
 
 /* Specialized invocations so far (pweval_lua.c). */
 extern uint32_t pweval_spec_invocations;
@@ -242,7 +248,7 @@ static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
     int again;
     pweval_spec_depth++;
     pweval_spec_invocations++;
-    again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci), p->code);
+    again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci), p->code, p);
     if (again == PWEVAL_HANDED) again = PWEVAL_GENERIC(L, ci);
     pweval_spec_depth--;
     if (again) luaV_execute(L, L->ci);
@@ -262,13 +268,24 @@ static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
  * new top are constants of the specialized code even though the store to
  * `ci->u.l.savedpc` between them made pweval forget `L->top`. The call
  * path never joins luaD_precall's, so the new frame's fields stay known.
+ * A call of the frame's own prototype (recursion), at an OP_CALL that
+ * loop_info marks PWEVAL_SELF_CALL (`selfhint`), calls this very body
+ * directly, with the constants it was specialized on (`self_code`,
+ * `self_k`, `self_loops`, `self`): pweval inlines such a call of a
+ * request's own function a few activations deep, so the callee's registers
+ * are the caller's memory facts (its arguments' tags and values known, its
+ * result in a local), and makes the innermost one a call of the request's
+ * specialized function. Called as is, it is the same call as through
+ * `spec`: the body specialized on those constants.
  * A call with fewer arguments than parameters (luaD_precall fills them
  * with nil) is left to luaD_precall: the fill loop would be code at every
  * call site for a case hot code rarely has. Returns 0, having changed nothing, when any condition fails: the
  * call then goes through luaD_precall and PWEVAL_CALL as before. Generic:
  * always 0, stock Lua. */
 #if PWEVAL_SPEC
-static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults) {
+static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults, int selfhint,
+                                  const Instruction *self_code, const TValue *self_k,
+                                  const lu_byte *self_loops, const Proto *self) {
   StkId top = b != 0 ? func + b : L->top.p;
   LClosure *cl;
   Proto *p;
@@ -299,14 +316,21 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults)
   ci->u.l.savedpc = code;
   pweval_spec_depth++;
   pweval_spec_invocations++;
-  again = PWEVAL_RUN_SPEC(L, ci, spec, func + 1, cl, code);
+  if (selfhint && p == self)
+    again = luaV_execute_spec(L, ci, self_code, self_k, (uintptr_t)(func + 1), self_loops, cl, code,
+                              self);
+  else
+    again = PWEVAL_RUN_SPEC(L, ci, spec, func + 1, cl, code, p);
   if (again == PWEVAL_HANDED) again = PWEVAL_GENERIC(L, ci);
   pweval_spec_depth--;
   if (again) luaV_execute(L, L->ci);
   return 1;
 }
 #define PWEVAL_FASTCALL(L, func, b, nresults) \
-  (pweval_fastcall(L, func, b, nresults) ? (pweval_slow = 0, 1) : 0)
+  (pweval_fastcall(L, func, b, nresults, loops[pc - 1 - code] & PWEVAL_SELF_CALL, code, kconst, \
+                   loops, proto) \
+       ? (pweval_slow = 0, 1) \
+       : 0)
 #else
 #define PWEVAL_FASTCALL(L, func, b, nresults) 0
 #endif
