@@ -184,6 +184,8 @@ pub struct Engine<'a> {
     pub own_slot: Option<u32>,
     /// Self-call sites inlined so far (`inline.self`).
     self_sites: usize,
+    /// Calls through the request's own slot met in specialized code.
+    pub self_calls_reached: usize,
     pub(super) pinned_cells: &'a BTreeSet<MemKey>,
     pub(super) pin_loads: &'a super::prepare::PinLoads,
     pub(super) memset: Option<u32>,
@@ -281,6 +283,7 @@ impl<'a> Engine<'a> {
             request_inlining: true,
             own_slot: None,
             self_sites: 0,
+            self_calls_reached: 0,
             emitted: 0,
             pinned_cells: mem.pinned_cells,
             pin_loads: &prepared.pin_loads,
@@ -741,7 +744,10 @@ impl<'a> Engine<'a> {
                 Ok(Some(AVal::konst(Konst::I32(u32::from(yes)))))
             }
             OwnSlot => match self.own_slot {
-                Some(slot) => Ok(Some(AVal::konst(Konst::I32(slot)))),
+                Some(slot) => {
+                    self.self_calls_reached += 1;
+                    Ok(Some(AVal::konst(Konst::I32(slot))))
+                }
                 None => Err("own.slot: the request has no fixed table slot".to_string()),
             },
             KnownEq => {

@@ -135,8 +135,22 @@ pub fn inline_calls(
     ir: &IrModule<'_>,
     graph: &CallGraph,
     intrinsics: &HashMap<u32, Intrinsic>,
+    self_clones: bool,
 ) -> Inlined {
-    let mut pass = Pass { body, func, ir, graph, intrinsics, instances: Vec::new(), cloned: 0, lifted: HashMap::new(), done: Inlined::default(), tried: Default::default(), pending: Default::default() };
+    let mut pass = Pass {
+        body,
+        func,
+        ir,
+        graph,
+        intrinsics,
+        instances: Vec::new(),
+        cloned: 0,
+        lifted: HashMap::new(),
+        done: Inlined::default(),
+        tried: Default::default(),
+        pending: Default::default(),
+        self_clones,
+    };
     let blocks: Vec<Block> = pass.body.blocks.iter().collect();
     let own_params = pass.body.blocks[pass.body.entry].params.iter().map(|&(_, v)| v).collect();
     pass.instances.push(Instance {
@@ -171,6 +185,9 @@ pub(super) struct Pass<'p, 'a> {
     tried: std::collections::HashSet<Value>,
     /// Inlined request bodies whose own calls are still to be looked at.
     pub(super) pending: std::collections::VecDeque<(Vec<Block>, usize)>,
+    /// Self-calls get clones (`super::self_calls`); without, they only
+    /// call the request's own function.
+    pub(super) self_clones: bool,
 }
 
 /// A tail call at the end of a block: `call M(args)` then `return` of

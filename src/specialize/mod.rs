@@ -155,31 +155,51 @@ pub struct Context<'m, 'a> {
 /// function.
 pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> Result<Specialized, Failure> {
     let started = Instant::now();
-    let mut inlined = 0;
-    let first = specialize_once(cx, request, type_index, true, &mut inlined);
+    let mut seen = Attempt::default();
+    let first = specialize_once(cx, request, type_index, true, false, &mut seen);
     // A callee inlined through a request chain can make its caller fail
     // (it aborts, or the two together exceed a budget) where the caller
     // alone would not: then the caller is specialized again with every
     // call left a call. A failure with nothing inlined is the caller's own.
-    match first {
-        Err(_) if inlined > 0 && started.elapsed() < cx.limits.max_time / 2 => {
-            specialize_once(cx, request, type_index, false, &mut inlined)
+    let first = match first {
+        Err(_) if seen.inlined > 0 && started.elapsed() < cx.limits.max_time / 2 => {
+            specialize_once(cx, request, type_index, false, false, &mut seen)
         }
         other => other,
+    };
+    // The answer calls itself (`self_calls.rs`): again, from the function
+    // whose self-calls have clones. Only such requests pay for the bigger
+    // IR; the answer without clones stands if this one fails.
+    if first.is_ok() && seen.self_calls > 0 && started.elapsed() < cx.limits.max_time / 2 {
+        if let Ok(unrolled) = specialize_once(cx, request, type_index, true, true, &mut Attempt::default()) {
+            return Ok(unrolled);
+        }
     }
+    first
 }
 
-/// One attempt; `inlined` is set to the number of request chain sites the
-/// engine inlined (also when the attempt fails).
+/// What an attempt met, also when it fails.
+#[derive(Default)]
+struct Attempt {
+    /// Request chain and self-call sites the engine inlined.
+    inlined: usize,
+    /// Calls through the request's own slot in specialized code.
+    self_calls: usize,
+}
+
+/// One attempt: from the function prepared with or without clones at its
+/// self-calls (`self_clones`).
 fn specialize_once(
     cx: &Context<'_, '_>,
     request: &Request,
     type_index: u32,
     inline_requests: bool,
-    inlined: &mut usize,
+    self_clones: bool,
+    seen: &mut Attempt,
 ) -> Result<Specialized, Failure> {
     let started = Instant::now();
-    let prepared = cx.prepared.get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text, cx.callgraph)?;
+    let prepared =
+        cx.prepared.get(cx.ir, request.func, cx.intrinsics, cx.want_ir_text, cx.callgraph, self_clones)?;
     let generic_text = prepared.lifted_text.clone();
     // A fallback keeps its IR for `--dump-ir` too: the partial specialized
     // function, if there is one, with the failing block marked.
@@ -256,7 +276,8 @@ fn specialize_once(
         pinned_cells.extend(new);
         rounds += 1;
     };
-    *inlined = engine.inlined_calls();
+    seen.inlined = engine.inlined_calls();
+    seen.self_calls = engine.self_calls_reached;
     if let Err(why) = run {
         let at = engine.failed_at;
         if cx.want_ir_text {

@@ -32,6 +32,12 @@
 //! same rule, its caller's own). Any other call of the function keeps the
 //! rules of `inline.rs` (never inlined: a recursion).
 //!
+//! **Two preparations.** The clones make the function every request of it
+//! is specialized from several times bigger, so `mod.rs` first specializes
+//! from the function prepared without them (`Pass::self_clones` off: every
+//! self-call only calls), and again from the one with them only when that
+//! answer met `own.slot` in specialized code.
+//!
 //! **Needs:** table 0 fixed (no instruction or host can change it), so that
 //! the request's slot holds its function; the requested function small
 //! enough to clone ([`MAX_SELF_VALUES`]), or the site only calls.
@@ -139,7 +145,11 @@ impl Pass<'_, '_> {
         self.instances[instance].blocks.push(cont);
 
         let nested = stack.iter().filter(|&&g| g == f).count();
-        let clone = if nested < MAX_REQUEST_NESTING { self.clone_body_within(f, MAX_SELF_VALUES) } else { None };
+        let clone = if self.self_clones && nested < MAX_REQUEST_NESTING {
+            self.clone_body_within(f, MAX_SELF_VALUES)
+        } else {
+            None
+        };
         let (Some((entry, blocks)), Some(first)) = (clone, self.specialized_positions().and_then(|p| p.first().copied()))
         else {
             self.finish_split(block, at, call, cont, &params, &tys, BlockTarget { block: call_own, args: Vec::new() });

@@ -47,7 +47,8 @@ type Slot = Arc<OnceLock<Result<Arc<Prepared>, String>>>;
 /// Prepared functions by input function index, for one run.
 #[derive(Default)]
 pub struct PreparedFunctions {
-    slots: Mutex<HashMap<u32, Slot>>,
+    /// By function and whether self-calls get clones (`self_calls.rs`).
+    slots: Mutex<HashMap<(u32, bool), Slot>>,
 }
 
 impl PreparedFunctions {
@@ -61,14 +62,16 @@ impl PreparedFunctions {
         intrinsics: &HashMap<u32, Intrinsic>,
         want_text: bool,
         graph: Option<&CallGraph>,
+        self_clones: bool,
     ) -> Result<Arc<Prepared>, String> {
         let slot = match self.slots.lock() {
-            Ok(mut slots) => slots.entry(func).or_default().clone(),
+            Ok(mut slots) => slots.entry((func, self_clones)).or_default().clone(),
             // A panic while holding the lock cannot leave the map
             // inconsistent (insertions only); prepare without the cache.
             Err(_) => Slot::default(),
         };
-        slot.get_or_init(|| prepare_function(ir, func, intrinsics, want_text, graph).map(Arc::new)).clone()
+        slot.get_or_init(|| prepare_function(ir, func, intrinsics, want_text, graph, self_clones).map(Arc::new))
+            .clone()
     }
 }
 
@@ -78,13 +81,14 @@ fn prepare_function(
     intrinsics: &HashMap<u32, Intrinsic>,
     want_text: bool,
     graph: Option<&CallGraph>,
+    self_clones: bool,
 ) -> Result<Prepared, String> {
     let mut body = ir.lift(func)?;
     let lifted_text = want_text.then(|| ir::dump(&body));
     let blocks = util::count_blocks(&body);
     let insts = util::count_insts(&body);
     let inlined = match graph {
-        Some(graph) => ir::guard(|| inline::inline_calls(&mut body, func, ir, graph, intrinsics))?,
+        Some(graph) => ir::guard(|| inline::inline_calls(&mut body, func, ir, graph, intrinsics, self_clones))?,
         None => inline::Inlined::default(),
     };
     if cfg!(debug_assertions) && inlined.bodies > 0 {

@@ -102,17 +102,43 @@ static int self_upvalue(const Proto *parent, int index, const Proto *p) {
   return -1;
 }
 
+/* Where `p` (`parent->p[index]`) finds its own closure when the parent
+ * stores it in a global (`function f ... f() ... end`: OP_CLOSURE, then
+ * OP_SETTABUP of it under a short-string key): the key, and p's upvalue
+ * that is the parent's table (its _ENV). NULL when not so. */
+static TString *self_global(const Proto *parent, int index, const Proto *p, int *upv) {
+  if (parent == NULL) return NULL;
+  for (int pc = 0; pc + 1 < parent->sizecode; pc++) {
+    Instruction i = parent->code[pc], w = parent->code[pc + 1];
+    const TValue *key;
+    if (GET_OPCODE(i) != OP_CLOSURE || GETARG_Bx(i) != index) continue;
+    if (GET_OPCODE(w) != OP_SETTABUP || GETARG_k(w) || GETARG_C(w) != GETARG_A(i)) return NULL;
+    key = &parent->k[GETARG_B(w)];
+    if (!ttisshrstring(key)) return NULL;
+    for (int u = 0; u < p->sizeupvalues; u++) {
+      if (!p->upvalues[u].instack && p->upvalues[u].idx == GETARG_A(w)) {
+        *upv = u;
+        return tsvalue(key);
+      }
+    }
+    return NULL;
+  }
+  return NULL;
+}
+
 /* PWEVAL_SELF_CALL for the OP_CALLs of `p` whose function register was
  * last set (looking back past instructions that set other registers) by
- * OP_GETUPVAL of `selfup`. A hint only: the call tests the prototype.
+ * OP_GETUPVAL of `selfup`, or by OP_GETTABUP of `name` from upvalue
+ * `nameup` (self_global). A hint only: the call tests the prototype.
  * Only in small functions (PWEVAL_SELF_INLINE_MAX instructions), where
  * the call costs much against the body, and the body little to copy:
  * pweval inlines each such call a few levels deep. */
 #ifndef PWEVAL_SELF_INLINE_MAX
 #define PWEVAL_SELF_INLINE_MAX 32
 #endif
-static void mark_self_calls(const Proto *p, int selfup, lu_byte *info) {
-  if (selfup < 0 || p->sizecode > PWEVAL_SELF_INLINE_MAX) return;
+static void mark_self_calls(const Proto *p, int selfup, const TString *name, int nameup,
+                            lu_byte *info) {
+  if ((selfup < 0 && name == NULL) || p->sizecode > PWEVAL_SELF_INLINE_MAX) return;
   for (int pc = 0; pc < p->sizecode; pc++) {
     Instruction i = p->code[pc];
     if (GET_OPCODE(i) != OP_CALL) continue;
@@ -120,6 +146,9 @@ static void mark_self_calls(const Proto *p, int selfup, lu_byte *info) {
       Instruction w = p->code[j];
       if (GET_OPCODE(w) == OP_JMP || GETARG_A(w) != GETARG_A(i)) continue;
       if (GET_OPCODE(w) == OP_GETUPVAL && GETARG_B(w) == selfup) info[pc] |= PWEVAL_SELF_CALL;
+      if (GET_OPCODE(w) == OP_GETTABUP && name != NULL && GETARG_B(w) == nameup &&
+          ttisshrstring(&p->k[GETARG_C(w)]) && tsvalue(&p->k[GETARG_C(w)]) == name)
+        info[pc] |= PWEVAL_SELF_CALL;
       break;
     }
   }
@@ -212,7 +241,11 @@ static int request_proto(Proto *p, const Proto *parent, int index, uint32_t *nex
   pweval_arg_runtime(req); /* stackbase */
   loops = loop_info(p);
   if (loops == NULL) return -1;
-  mark_self_calls(p, self_upvalue(parent, index, p), loops);
+  {
+    int nameup = -1;
+    TString *name = self_global(parent, index, p, &nameup);
+    mark_self_calls(p, self_upvalue(parent, index, p), name, nameup, loops);
+  }
   pweval_arg_memory(req, loops, (uint32_t)p->sizecode);
   pweval_arg_runtime(req); /* callee */
   pweval_arg_runtime(req); /* realcode */

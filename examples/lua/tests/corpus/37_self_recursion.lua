@@ -113,3 +113,13 @@ local function forever(n) return forever(n + 1) + 1 end
 local ok, msg = pcall(forever, 1)
 print(ok, (string.gsub(msg, "^[^:]*:%d+: ", "")))
 print(depth(100))
+
+-- global functions calling themselves by name
+function gfib(n) if n < 2 then return n end return gfib(n - 1) + gfib(n - 2) end
+print(gfib(15))
+function gcount(n)
+  if n == 0 then return 0 end
+  if n == 2 then gcount = function(m) return 500 + m end end
+  return gcount(n - 1) + 1
+end
+print(gcount(4), gcount(1))
