@@ -127,6 +127,7 @@ pub struct Stats {
 }
 
 /// Everything a specialization needs to know about the module.
+#[derive(Clone, Copy)]
 pub struct Context<'m, 'a> {
     pub ir: &'m IrModule<'a>,
     /// Recognised intrinsic imports, by input function index.
@@ -161,9 +162,12 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     // (it aborts, or the two together exceed a budget) where the caller
     // alone would not: then the caller is specialized again with every
     // call left a call. A failure with nothing inlined is the caller's own.
+    // Every attempt after the first gets what is left of the time budget.
+    let rest = Limits { max_time: cx.limits.max_time.saturating_sub(started.elapsed()), ..cx.limits.clone() };
+    let later = Context { limits: &rest, ..*cx };
     let first = match first {
         Err(_) if seen.inlined > 0 && started.elapsed() < cx.limits.max_time / 2 => {
-            specialize_once(cx, request, type_index, false, false, &mut seen)
+            specialize_once(&later, request, type_index, false, false, &mut seen)
         }
         other => other,
     };
@@ -171,7 +175,9 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     // whose self-calls have clones. Only such requests pay for the bigger
     // IR; the answer without clones stands if this one fails.
     if first.is_ok() && seen.self_calls > 0 && started.elapsed() < cx.limits.max_time / 2 {
-        if let Ok(unrolled) = specialize_once(cx, request, type_index, true, true, &mut Attempt::default()) {
+        let rest = Limits { max_time: cx.limits.max_time.saturating_sub(started.elapsed()), ..cx.limits.clone() };
+        let later = Context { limits: &rest, ..*cx };
+        if let Ok(unrolled) = specialize_once(&later, request, type_index, true, true, &mut Attempt::default()) {
             return Ok(unrolled);
         }
     }

@@ -150,8 +150,8 @@ impl Pass<'_, '_> {
         } else {
             None
         };
-        let (Some((entry, blocks)), Some(first)) = (clone, self.specialized_positions().and_then(|p| p.first().copied()))
-        else {
+        let decided_by = self.specialized_positions().and_then(|p| p.first().copied()).and_then(|p| args.get(p).copied());
+        let (Some((entry, blocks)), Some(decided_by)) = (clone, decided_by) else {
             self.finish_split(block, at, call, cont, &params, &tys, BlockTarget { block: call_own, args: Vec::new() });
             return;
         };
@@ -173,7 +173,7 @@ impl Pass<'_, '_> {
         // inline.self(p): yes where p is a constant and the budgets allow.
         let test = self.body.add_block();
         let decide = waffle::Func::new(crate::intrinsics::INLINE_SELF_FUNC as usize);
-        let inline = self.body.add_op(test, Operator::Call { function_index: decide }, &[args[first]], &[Type::I32]);
+        let inline = self.body.add_op(test, Operator::Call { function_index: decide }, &[decided_by], &[Type::I32]);
         self.body.blocks[test].terminator = Terminator::CondBr {
             cond: inline,
             if_true: BlockTarget { block: entry, args },
