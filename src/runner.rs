@@ -88,7 +88,16 @@ pub fn run_module(engine: &Engine, module: &Module, options: &RunOptions) -> Res
             Some(exit) => result.exit_code = exit.0,
             None => {
                 result.exit_code = 134;
-                result.trap = Some(format!("{e:#}").lines().next().unwrap_or("").to_string());
+                // The trap's kind ("indirect call type mismatch"), then the
+                // innermost frame: the error's own first line is only
+                // "error while executing at wasm backtrace:".
+                let text = format!("{e:#}");
+                let frame = text.lines().nth(1).map(str::trim).filter(|f| !f.is_empty());
+                result.trap = Some(match (e.downcast_ref::<wasmtime::Trap>(), frame) {
+                    (Some(trap), Some(frame)) => format!("{trap} at {frame}"),
+                    (Some(trap), None) => trap.to_string(),
+                    (None, _) => text.lines().next().unwrap_or("").to_string(),
+                });
             }
         },
     }

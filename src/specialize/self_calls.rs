@@ -196,7 +196,9 @@ fn incoming_args(body: &waffle::FunctionBody) -> Incoming {
 
 /// Whether `v` is `own` itself, or a block parameter every edge of which
 /// passes `own` (through other such parameters): what the IR's SSA
-/// construction makes of a parameter the function never assigns.
+/// construction makes of a parameter the function never assigns. A
+/// parameter no edge passes anything to (an entry block's: the function's
+/// other parameters, or a clone's, which its caller's edge feeds) is not.
 fn same_value(body: &waffle::FunctionBody, incoming: &Incoming, v: Value, own: Value) -> bool {
     let mut seen = std::collections::HashSet::new();
     let mut work = vec![v];
@@ -206,7 +208,10 @@ fn same_value(body: &waffle::FunctionBody, incoming: &Incoming, v: Value, own: V
             continue;
         }
         let waffle::ValueDef::BlockParam(b, i, _) = body.values[x] else { return false };
-        for args in incoming.get(&b).into_iter().flatten() {
+        // Another of the function's (or a clone's) entry parameters, or a
+        // parameter of a block no edge reaches: nothing says it is `own`.
+        let Some(edges) = incoming.get(&b).filter(|e| !e.is_empty() && b != body.entry) else { return false };
+        for args in edges {
             match args.get(i as usize) {
                 Some(&a) => work.push(a),
                 None => return false,

@@ -86,6 +86,37 @@ fn cpp_guest_specialized_and_generic_agree() {
     assert!(text.contains("constructors run: 1"), "{text}");
 }
 
+/// An interpreter that calls itself for a bytecode call of the same
+/// program (and itself with another program's code for another): the
+/// self-calls are inlined and the innermost one calls the request's own
+/// function through its table slot; the call with the other program's code
+/// is no self-call. Specialized and generic print the same at -O1, -O2 and
+/// -Os, and each request inlined some self-call site.
+#[test]
+fn self_recursive_interpreter_specialized_and_generic_agree() {
+    for opt in ["O1", "O2", "Os"] {
+        let name = format!("self_recursive_{opt}.wasm");
+        let input = guest(&name);
+        let specialized = pweval::process(&input, &wizen_options()).expect("pweval -w");
+        assert_eq!(specialized.report.skipped, 0, "{name}: {:?}", specialized.report.diagnostics);
+        assert_eq!(specialized.report.specialized(), 2, "{name}");
+        for request in &specialized.report.requests {
+            let inlined = request.stats.as_ref().map_or(0, |s| s.inlined_calls);
+            assert!(inlined > 0, "{name}: request {} inlined no self-call", request.user_id);
+        }
+        let generic = pweval::process(&input, &pweval::Options { generic_only: true, ..wizen_options() })
+            .expect("pweval -w --generic-only");
+        let s = run_captured(&specialized.wasm);
+        let g = run_captured(&generic.wasm);
+        assert_eq!(s.trap, None, "{name}");
+        assert_eq!((s.exit_code, &s.stdout, &s.stderr), (g.exit_code, &g.stdout, &g.stderr), "{name}");
+        let text = String::from_utf8_lossy(&g.stdout);
+        assert!(text.contains("fib(22) = 17711") && text.contains("tri(300) = 45163"), "{name}: {text}");
+        assert_eq!(s.probes, vec![Some(1)], "{name}: the specialized functions must run");
+        assert_eq!(g.probes, vec![Some(0)], "{name}: the generic path must run");
+    }
+}
+
 /// The C guest's snapshot and the address of its one request.
 fn snapshot() -> (Vec<u8>, u64, u64) {
     let snap = pweval::snapshot::wizen(&guest("all_intrinsics_c.wasm"), &Default::default())

@@ -38,6 +38,12 @@ common=(--target=wasm32-wasi -O2 -Wall -Wextra "-I$root/include" -nostartfiles)
   -o "$out/accvm_diff.wasm" "$here/accvm_diff.c"
 "${CC:-clang}" "${common[@]}" -std=c11 \
   -o "$out/regvm_diff.wasm" "$here/regvm_diff.c"
+# An interpreter that recurses into itself, at three optimisation levels
+# (the last -O wins over common's -O2).
+for opt in O1 O2 Os; do
+  "${CC:-clang}" "${common[@]}" "-$opt" -std=c11 \
+    -o "$out/self_recursive_$opt.wasm" "$here/self_recursive.c"
+done
 "${CC:-clang}" "${common[@]}" -std=gnu11 -DREQUEST_BODY=0 \
   -o "$out/threaded_wrapper.wasm" "$here/threaded_wrapper.c"
 "${CC:-clang}" "${common[@]}" -std=gnu11 -DREQUEST_BODY=1 \
