@@ -731,14 +731,10 @@ impl<'a> Engine<'a> {
             InlineSelf => {
                 // Past the budget, a site answers no: the call through the
                 // request's own slot, which is exact.
-                let site = (*ctx, gblock);
-                let yes = args[0].as_const().is_some()
-                    && self.request_inlining
-                    && (self.inlined_calls.contains(&site)
-                        || (self.inlined_calls.len() < super::inline::MAX_INLINED_CALLS
-                            && self.self_sites < super::self_calls::MAX_SELF_SITES
-                            && self.ctxs.len() < super::self_calls::MAX_SELF_INLINING_CONTEXTS));
-                if yes && self.inlined_calls.insert(site) {
+                let room = self.self_sites < super::self_calls::MAX_SELF_SITES
+                    && self.ctxs.len() < super::self_calls::MAX_SELF_INLINING_CONTEXTS;
+                let (yes, new) = self.inline_site((*ctx, gblock), args[0].as_const().is_some(), room);
+                if new {
                     self.self_sites += 1;
                 }
                 Ok(Some(AVal::konst(Konst::I32(u32::from(yes)))))
@@ -755,15 +751,8 @@ impl<'a> Engine<'a> {
                     (Some(a), Some(b)) if a.as_u64() as u32 == b.as_u64() as u32);
                 // Past the budget, a site answers no: the call stays a call,
                 // which is exact; nested inlining cannot grow without bound.
-                let site = (*ctx, gblock);
-                let yes = known
-                    && self.request_inlining
-                    && (self.inlined_calls.contains(&site)
-                        || (self.inlined_calls.len() < super::inline::MAX_INLINED_CALLS
-                            && self.ctxs.len() < super::inline::MAX_INLINING_CONTEXTS));
-                if yes {
-                    self.inlined_calls.insert(site);
-                }
+                let room = self.ctxs.len() < super::inline::MAX_INLINING_CONTEXTS;
+                let (yes, _) = self.inline_site((*ctx, gblock), known, room);
                 Ok(Some(AVal::konst(Konst::I32(u32::from(yes)))))
             }
             TraceLine | Print | ContextBucket | ReachableAtDepth | AssertSpecialized
@@ -778,6 +767,24 @@ impl<'a> Engine<'a> {
                 result
             }
         }
+    }
+
+    /// Whether the inlining site `site` (`known.eq`, `inline.self`) takes
+    /// the inlined path: it can (`possible`), inlining is on, and either the
+    /// site said yes before or the budgets have `room` for one more (the
+    /// per-request site count included). Also whether it is a new site.
+    fn inline_site(&mut self, site: (CtxId, Block), possible: bool, room: bool) -> (bool, bool) {
+        if !possible || !self.request_inlining {
+            return (false, false);
+        }
+        if self.inlined_calls.contains(&site) {
+            return (true, false);
+        }
+        if !room || self.inlined_calls.len() >= super::inline::MAX_INLINED_CALLS {
+            return (false, false);
+        }
+        self.inlined_calls.insert(site);
+        (true, true)
     }
 
     fn eval_terminator(&mut self, sb: Block, gblock: Block, walk: &mut Walk) -> Result<ATerm, String> {

@@ -150,6 +150,7 @@ pub fn inline_calls(
         tried: Default::default(),
         pending: Default::default(),
         self_clones,
+        self_positions: super::self_calls::self_positions(graph, func),
     };
     let blocks: Vec<Block> = pass.body.blocks.iter().collect();
     let own_params = pass.body.blocks[pass.body.entry].params.iter().map(|&(_, v)| v).collect();
@@ -188,6 +189,9 @@ pub(super) struct Pass<'p, 'a> {
     /// Self-calls get clones (`super::self_calls`); without, they only
     /// call the request's own function.
     pub(super) self_clones: bool,
+    /// Where a self-call must pass the function's own parameters
+    /// (`super::self_calls::self_positions`).
+    pub(super) self_positions: Option<Vec<usize>>,
 }
 
 /// A tail call at the end of a block: `call M(args)` then `return` of

@@ -163,11 +163,11 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     // alone would not: then the caller is specialized again with every
     // call left a call. A failure with nothing inlined is the caller's own.
     // Every attempt after the first gets what is left of the time budget.
-    let rest = Limits { max_time: cx.limits.max_time.saturating_sub(started.elapsed()), ..cx.limits.clone() };
-    let later = Context { limits: &rest, ..*cx };
+    let time_left = || Limits { max_time: cx.limits.max_time.saturating_sub(started.elapsed()), ..cx.limits.clone() };
     let first = match first {
         Err(_) if seen.inlined > 0 && started.elapsed() < cx.limits.max_time / 2 => {
-            specialize_once(&later, request, type_index, false, false, &mut seen)
+            let rest = time_left();
+            specialize_once(&Context { limits: &rest, ..*cx }, request, type_index, false, false, &mut seen)
         }
         other => other,
     };
@@ -175,7 +175,7 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     // whose self-calls have clones. Only such requests pay for the bigger
     // IR; the answer without clones stands if this one fails.
     if first.is_ok() && seen.self_calls > 0 && started.elapsed() < cx.limits.max_time / 2 {
-        let rest = Limits { max_time: cx.limits.max_time.saturating_sub(started.elapsed()), ..cx.limits.clone() };
+        let rest = time_left();
         let later = Context { limits: &rest, ..*cx };
         if let Ok(unrolled) = specialize_once(&later, request, type_index, true, true, &mut Attempt::default()) {
             return Ok(unrolled);

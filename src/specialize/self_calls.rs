@@ -86,7 +86,7 @@ impl Pass<'_, '_> {
         tried: &std::collections::HashSet<Value>,
     ) -> Option<usize> {
         let own = self.instances[instance].own_params.as_ref()?;
-        let specialized = self.specialized_positions()?;
+        let specialized = self.self_positions.as_ref()?;
         let mut incoming: Option<Incoming> = None;
         let insts = &self.body.blocks[block].insts;
         insts.iter().position(|&v| {
@@ -108,21 +108,6 @@ impl Pass<'_, '_> {
         })
     }
 
-    /// Parameter positions some request of the function specializes; `None`
-    /// when self-calls cannot be made (no fixed slots, or no constant).
-    fn specialized_positions(&self) -> Option<Vec<usize>> {
-        let mut positions: Vec<usize> = Vec::new();
-        let mut any = false;
-        for target in self.graph.request_targets().iter().filter(|t| t.func == self.func) {
-            any = true;
-            for (p, arg) in target.args.iter().enumerate() {
-                if arg.is_some() && !positions.contains(&p) {
-                    positions.push(p);
-                }
-            }
-        }
-        (any && !positions.is_empty()).then_some(positions)
-    }
 
     /// Rewrite the self-call `site` of `instance`: a clone of the function
     /// (when nesting allows) or the call through the request's own slot.
@@ -150,7 +135,7 @@ impl Pass<'_, '_> {
         } else {
             None
         };
-        let decided_by = self.specialized_positions().and_then(|p| p.first().copied()).and_then(|p| args.get(p).copied());
+        let decided_by = self.self_positions.as_ref().and_then(|p| p.first()).and_then(|&p| args.get(p).copied());
         let (Some((entry, blocks)), Some(decided_by)) = (clone, decided_by) else {
             self.finish_split(block, at, call, cont, &params, &tys, BlockTarget { block: call_own, args: Vec::new() });
             return;
@@ -181,6 +166,23 @@ impl Pass<'_, '_> {
         };
         self.finish_split(block, at, call, cont, &params, &tys, BlockTarget { block: test, args: Vec::new() });
     }
+}
+
+/// Parameter positions some request of `func` specializes, once per pass;
+/// `None` when its self-calls cannot be made (no fixed slots, or no
+/// constant).
+pub(super) fn self_positions(graph: &crate::callgraph::CallGraph, func: u32) -> Option<Vec<usize>> {
+    let mut positions: Vec<usize> = Vec::new();
+    let mut any = false;
+    for target in graph.request_targets().iter().filter(|t| t.func == func) {
+        any = true;
+        for (p, arg) in target.args.iter().enumerate() {
+            if arg.is_some() && !positions.contains(&p) {
+                positions.push(p);
+            }
+        }
+    }
+    (any && !positions.is_empty()).then_some(positions)
 }
 
 /// Per block: the arguments of each edge into it.
