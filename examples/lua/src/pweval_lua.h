@@ -340,6 +340,63 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults,
 #define PWEVAL_CALL(L, ci, newci) \
   ((PWEVAL_SPEC || pweval_has_spec(newci)) ? (pweval_run_call(L, newci), pweval_slow = 0, 1) : 0)
 
+/* Specialized body: the common Lua tail call (a Lua closure with a
+ * specialized body, depth to spare, room on the stack, a caller that is
+ * not vararg and passes at least the callee's fixed parameters) done here,
+ * without luaD_pretailcall and the dispatcher: its Lua-function case
+ * inlined, with the same stores in the same order (with room on the stack
+ * its checkstackGCp neither collects nor grows), then the callee's body
+ * called in this frame's CallInfo, and what it returns returned, as the
+ * dispatcher would have got it. `ra` and `b` as in OP_TAILCALL (which
+ * stored `L->top`); `base` is this frame's, `ci->func + 1` (the body hands
+ * off at a fetch when that changes, and nothing between the fetch and
+ * here moves the stack; checked all the same). The moved arguments are
+ * the registers the caller holds in locals, so the moves are stores of
+ * known values. A chain of tail calls nests at most PWEVAL_MAX_SPEC_DEPTH
+ * bodies deep; past that, and in every other case, returns -1 having
+ * changed nothing, and the tail call goes through luaD_pretailcall and the
+ * dispatcher as before. */
+#if PWEVAL_SPEC
+static inline int pweval_fasttailcall(lua_State *L, CallInfo *ci, StkId ra, int b, int delta,
+                                      StkId base) {
+  LClosure *cl;
+  Proto *p;
+  void *spec;
+  const Instruction *code;
+  StkId func = base - 1;
+  int fsize, nfixparams, again, i;
+  if (delta != 0 || !ttisLclosure(s2v(ra))) return -1;
+  cl = clLvalue(s2v(ra));
+  p = cl->p;
+  spec = p->pweval_spec;
+  code = p->code;
+  fsize = p->maxstacksize;
+  nfixparams = p->numparams;
+  if (spec == NULL || pweval_spec_depth >= PWEVAL_MAX_SPEC_DEPTH || ci->func.p != func ||
+      L->stack_last.p - (ra + b) <= fsize || b - 1 < nfixparams)
+    return -1;
+  for (i = 0; i < b; i++)
+    setobjs2s(L, func + i, ra + i);
+  ci->top.p = func + 1 + fsize;
+  ci->u.l.savedpc = code;
+  ci->callstatus |= CIST_TAIL;
+  L->top.p = func + b;
+  pweval_spec_depth++;
+  pweval_spec_invocations++;
+  again = PWEVAL_RUN_SPEC(L, ci, spec, func + 1, cl, code, p);
+  if (again == PWEVAL_HANDED) again = PWEVAL_GENERIC(L, ci);
+  pweval_spec_depth--;
+  return again;
+}
+#define PWEVAL_FASTTAILCALL(L, ci, ra, b, delta) \
+  do { \
+    int pweval_again = pweval_fasttailcall(L, ci, ra, b, delta, base); \
+    if (pweval_again >= 0) return pweval_again; \
+  } while (0)
+#else
+#define PWEVAL_FASTTAILCALL(L, ci, ra, b, delta) ((void)0)
+#endif
+
 /* A tail call replaced the frame: the dispatcher runs the new function. */
 #define PWEVAL_TAILCALL() \
   do { if (PWEVAL_SPEC || pweval_has_spec(ci)) return PWEVAL_AGAIN; goto startfunc; } while (0)

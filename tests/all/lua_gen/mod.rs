@@ -396,7 +396,8 @@ impl Gen {
         self.push_fn(&name, 1, 0, cost);
     }
 
-    /// Linear recursion on a depth argument, base case `d <= 0`.
+    /// Linear recursion on a depth argument, base case `d <= 0`; half of
+    /// them tail calls.
     fn rec_fn(&mut self) {
         let (name, d, x) = (self.id("rec"), self.id("d"), self.id("x"));
         let (dm, base) = (self.rng.range(4, 12), self.rng.range(50, 1000));
@@ -410,7 +411,12 @@ impl Gen {
         self.fn_depth += 1;
         if self.rng.chance(1, 2) { self.stmt(); }
         let (e, k, op) = (self.int_expr(2), self.int_expr(1), self.rng.pick(&["+", "-", "~", "*"]));
-        self.line(&format!("return {name}({d} - 1, {e}) {op} {k}"));
+        if self.rng.chance(1, 2) {
+            // A tail call, the accumulator passed down: OP_TAILCALL.
+            self.line(&format!("return {name}({d} - 1, ({e}) {op} {k})"));
+        } else {
+            self.line(&format!("return {name}({d} - 1, {e}) {op} {k}"));
+        }
         self.fn_depth -= 1;
         self.vars.truncate(mark);
         let cost = std::mem::replace(&mut self.c, saved).cost + 1;
