@@ -182,8 +182,10 @@ pub struct Engine<'a> {
     /// The table slot of this request's own function, when slots are
     /// fixed before answering (`own.slot`).
     pub own_slot: Option<u32>,
-    /// Self-call sites inlined so far (`inline.self`).
+    /// Self-call sites inlined so far (`inline.self`), and at most how
+    /// many (`self_calls::self_sites_for`).
     self_sites: usize,
+    pub max_self_sites: usize,
     /// Calls through the request's own slot met in specialized code.
     pub self_calls_reached: usize,
     pub(super) pinned_cells: &'a BTreeSet<MemKey>,
@@ -283,6 +285,7 @@ impl<'a> Engine<'a> {
             request_inlining: true,
             own_slot: None,
             self_sites: 0,
+            max_self_sites: super::self_calls::MAX_SELF_SITES,
             self_calls_reached: 0,
             emitted: 0,
             pinned_cells: mem.pinned_cells,
@@ -731,7 +734,7 @@ impl<'a> Engine<'a> {
             InlineSelf => {
                 // Past the budget, a site answers no: the call through the
                 // request's own slot, which is exact.
-                let room = self.self_sites < super::self_calls::MAX_SELF_SITES
+                let room = self.self_sites < self.max_self_sites
                     && self.ctxs.len() < super::self_calls::MAX_SELF_INLINING_CONTEXTS;
                 let (yes, new) = self.inline_site((*ctx, gblock), args[0].as_const().is_some(), room);
                 if new {

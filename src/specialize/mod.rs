@@ -174,10 +174,12 @@ pub fn specialize(cx: &Context<'_, '_>, request: &Request, type_index: u32) -> R
     // The answer calls itself (`self_calls.rs`): again, from the function
     // whose self-calls have clones. Only such requests pay for the bigger
     // IR; the answer without clones stands if this one fails.
-    if first.is_ok() && seen.self_calls > 0 && started.elapsed() < cx.limits.max_time / 2 {
+    let self_sites = self_calls::self_sites_for(seen.emitted);
+    if first.is_ok() && seen.self_calls > 0 && self_sites > 0 && started.elapsed() < cx.limits.max_time / 2 {
         let rest = time_left();
         let later = Context { limits: &rest, ..*cx };
-        if let Ok(unrolled) = specialize_once(&later, request, type_index, true, true, &mut Attempt::default()) {
+        let mut again = Attempt { self_sites, ..Attempt::default() };
+        if let Ok(unrolled) = specialize_once(&later, request, type_index, true, true, &mut again) {
             return Ok(unrolled);
         }
     }
@@ -191,6 +193,10 @@ struct Attempt {
     inlined: usize,
     /// Calls through the request's own slot in specialized code.
     self_calls: usize,
+    /// Instructions the engine emitted (`self_calls::self_sites_for`).
+    emitted: usize,
+    /// Self-call sites the attempt may inline (0: the default budget).
+    self_sites: usize,
 }
 
 /// One attempt: from the function prepared with or without clones at its
@@ -270,6 +276,9 @@ fn specialize_once(
         engine.describe_blocks = cx.want_ir_text;
         engine.request_inlining = inline_requests;
         engine.own_slot = cx.own_slot;
+        if seen.self_sites > 0 {
+            engine.max_self_sites = seen.self_sites;
+        }
         let run = engine.run();
         let new: Vec<_> = engine.wanted_cells.difference(&pinned_cells).copied().collect();
         // Again only when it helps: this round failed or left a path
@@ -284,6 +293,7 @@ fn specialize_once(
     };
     seen.inlined = engine.inlined_calls();
     seen.self_calls = engine.self_calls_reached;
+    seen.emitted = engine.emitted;
     if let Err(why) = run {
         let at = engine.failed_at;
         if cx.want_ir_text {
