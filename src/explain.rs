@@ -5,8 +5,13 @@
 //! The explain table answers the interpreter author's question "which of my
 //! opcodes still cost something after specialization?". The engine records,
 //! for every value it emits, the innermost bytecode PC (context) it was
-//! emitted for; after clean-up, the instructions that survived are counted
-//! per PC. A PC without a row compiled to nothing.
+//! emitted for and how deeply that context is nested; after clean-up, the
+//! instructions that survived are counted per PC and depth. A PC without a
+//! row compiled to nothing. Depth 1 is the request's own code; a row
+//! `PC@D` with D > 1 is the same PC in a call inlined D - 1 levels down (a
+//! request chain's callee, a self-call's activation), so a function
+//! unrolled into its own recursion shows each level apart instead of one
+//! row that sums them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -18,8 +23,9 @@ use crate::report::{Outcome, Report};
 /// Where an instruction of the specialized function came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Place {
-    /// Emitted while specializing the bytecode at this PC (innermost context).
-    Pc(u32),
+    /// Emitted while specializing the bytecode at `pc` (innermost
+    /// context), `depth` frames deep (1: not inside an inlined call).
+    Pc { pc: u32, depth: u32 },
     /// Emitted outside any context: before the first `push.context` or after
     /// the last `pop.context` (the interpreter's prologue and epilogue).
     Outside,
@@ -87,7 +93,7 @@ pub struct Explain {
 impl Explain {
     /// Count the instructions of `body` (after clean-up) that are reachable
     /// from its entry, by the PC `origins` (from the engine) gives them.
-    pub fn build(body: &FunctionBody, origins: &HashMap<Value, Option<u32>>) -> Explain {
+    pub fn build(body: &FunctionBody, origins: &HashMap<Value, Option<(u32, u32)>>) -> Explain {
         let mut rows: BTreeMap<Place, Cost> = BTreeMap::new();
         for block in reachable(body) {
             for &inst in &body.blocks[block].insts {
@@ -106,11 +112,11 @@ impl Explain {
 /// The place of `v`: its own origin, else (for a value the engine made
 /// without recording it: a multi-value projection, or an alias left by
 /// GVN) the origin of the value it stands for.
-fn place_of(body: &FunctionBody, origins: &HashMap<Value, Option<u32>>, mut v: Value) -> Place {
+fn place_of(body: &FunctionBody, origins: &HashMap<Value, Option<(u32, u32)>>, mut v: Value) -> Place {
     // Bounded: a malformed alias chain must not hang an explanation.
     for _ in 0..32 {
-        if let Some(pc) = origins.get(&v) {
-            return pc.map_or(Place::Outside, Place::Pc);
+        if let Some(at) = origins.get(&v) {
+            return at.map_or(Place::Outside, |(pc, depth)| Place::Pc { pc, depth });
         }
         match body.values[v] {
             ValueDef::Alias(to) | ValueDef::PickOutput(to, _, _) => v = to,
@@ -138,7 +144,8 @@ fn reachable(body: &FunctionBody) -> Vec<Block> {
 
 fn place_label(place: Place) -> String {
     match place {
-        Place::Pc(pc) => pc.to_string(),
+        Place::Pc { pc, depth } if depth <= 1 => pc.to_string(),
+        Place::Pc { pc, depth } => format!("{pc}@{depth}"),
         Place::Outside => "outside".into(),
         Place::Unattributed => "unattributed".into(),
     }
@@ -213,13 +220,13 @@ pub fn json(report: &Report) -> String {
             json_string(&format!("{}.pweval.{}", r.function, r.user_id)),
         );
         for (i, (place, cost)) in table.rows.iter().enumerate() {
-            let (pc, kind) = match place {
-                Place::Pc(pc) => (pc.to_string(), "pc"),
-                Place::Outside => ("null".into(), "outside"),
-                Place::Unattributed => ("null".into(), "unattributed"),
+            let (pc, depth, kind) = match place {
+                Place::Pc { pc, depth } => (pc.to_string(), depth.to_string(), "pc"),
+                Place::Outside => ("null".into(), "null".into(), "outside"),
+                Place::Unattributed => ("null".into(), "null".into(), "unattributed"),
             };
             let sep = if i == 0 { "\n    " } else { ",\n    " };
-            let _ = write!(s, "{sep}{{\"pc\": {pc}, \"kind\": \"{kind}\", {}}}", json_cost(cost));
+            let _ = write!(s, "{sep}{{\"pc\": {pc}, \"depth\": {depth}, \"kind\": \"{kind}\", {}}}", json_cost(cost));
         }
         let _ = write!(s, "\n  ], \"total\": {{{}}}}}", json_cost(&table.total));
     }

@@ -410,14 +410,15 @@ impl<'a> Engine<'a> {
         value
     }
 
-    /// The innermost bytecode PC each emitted value was specialized for
-    /// (`None`: outside any context), for `--explain`.
-    pub fn origin_pcs(&self) -> HashMap<Value, Option<u32>> {
+    /// The innermost bytecode PC each emitted value was specialized for,
+    /// and its context's depth (`None`: outside any context), for
+    /// `--explain`.
+    pub fn origin_pcs(&self) -> HashMap<Value, Option<(u32, u32)>> {
         self.origin
             .iter()
             .enumerate()
             .filter(|&(_, &ctx)| ctx != NO_ORIGIN)
-            .map(|(i, &ctx)| (Value::new(i), self.ctxs.pc(ctx)))
+            .map(|(i, &ctx)| (Value::new(i), self.ctxs.pc_depth(ctx)))
             .collect()
     }
 

@@ -359,12 +359,12 @@ fn specialize_once(
 /// cannot say: it was made while walking blocks, not edges.
 fn edge_origins(
     engine: &engine::Engine<'_>,
-    mut origins: HashMap<waffle::Value, Option<u32>>,
-) -> HashMap<waffle::Value, Option<u32>> {
+    mut origins: HashMap<waffle::Value, Option<(u32, u32)>>,
+) -> HashMap<waffle::Value, Option<(u32, u32)>> {
     for def in engine.s.blocks.values() {
         // Every edge out of one block leaves in the same context.
         let Some(target) = def.succs.iter().find_map(|t| engine.keyed.get(t)) else { continue };
-        let pc = engine.ctxs.pc(target.key.ctx);
+        let pc = engine.ctxs.pc_depth(target.key.ctx);
         for &v in &def.insts {
             origins.entry(v).or_insert(pc);
         }

@@ -122,6 +122,18 @@ impl Contexts {
         }
         self.frames.get_index(ctx as usize).map(|&(_, pc)| pc)
     }
+    /// The innermost PC of `ctx` and how many frames deep it is (1: the
+    /// request's own code; more: inside an inlined call).
+    pub fn pc_depth(&self, ctx: CtxId) -> Option<(u32, u32)> {
+        let pc = self.pc(ctx)?;
+        let mut depth = 0;
+        let mut at = ctx;
+        while at != ROOT && depth < u32::MAX {
+            depth += 1;
+            at = self.parent(at).unwrap_or(ROOT);
+        }
+        Some((pc, depth))
+    }
     pub fn len(&self) -> usize {
         self.frames.len()
     }

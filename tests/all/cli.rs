@@ -282,6 +282,8 @@ fn explain_shows_what_remains_per_pc() {
     let rows = r["rows"].as_array().expect("rows");
     let at5 = rows.iter().find(|row| row["pc"] == 5).expect("pc 5");
     assert_eq!(at5["loads"], 1);
+    // Nothing is inlined: every PC row is the request's own code.
+    assert!(rows.iter().filter(|row| row["kind"] == "pc").all(|row| row["depth"] == 1), "{json_text}");
     let insts: u64 = rows.iter().map(|row| row["insts"].as_u64().unwrap()).sum();
     assert_eq!(insts, r["total"]["insts"].as_u64().unwrap());
     assert_eq!(insts as usize, total[0]);

@@ -91,18 +91,30 @@ fn cpp_guest_specialized_and_generic_agree() {
 /// self-calls are inlined and the innermost one calls the request's own
 /// function through its table slot; the call with the other program's code
 /// is no self-call. Specialized and generic print the same at -O1, -O2 and
-/// -Os, and each request inlined some self-call site.
+/// -Os, and each request inlined some self-call site, which `--explain`
+/// shows as rows one level down (`PC@2`) of the PCs of depth 1.
 #[test]
 fn self_recursive_interpreter_specialized_and_generic_agree() {
+    use pweval::explain::Place;
     for opt in ["O1", "O2", "Os"] {
         let name = format!("self_recursive_{opt}.wasm");
         let input = guest(&name);
-        let specialized = pweval::process(&input, &wizen_options()).expect("pweval -w");
+        let specialized =
+            pweval::process(&input, &pweval::Options { explain: true, ..wizen_options() }).expect("pweval -w");
         assert_eq!(specialized.report.skipped, 0, "{name}: {:?}", specialized.report.diagnostics);
         assert_eq!(specialized.report.specialized(), 2, "{name}");
         for request in &specialized.report.requests {
             let inlined = request.stats.as_ref().map_or(0, |s| s.inlined_calls);
             assert!(inlined > 0, "{name}: request {} inlined no self-call", request.user_id);
+            let table = request.explain.as_ref().expect("explain table");
+            let at_depth = |d: u32| -> Vec<u32> {
+                table.rows.iter().filter_map(|(p, _)| match *p { Place::Pc { pc, depth } if depth == d => Some(pc), _ => None }).collect()
+            };
+            let (own, inlined_pcs) = (at_depth(1), at_depth(2));
+            assert!(!own.is_empty() && !inlined_pcs.is_empty(), "{name}: request {}: {:?}", request.user_id, table.rows);
+            assert!(inlined_pcs.iter().all(|pc| own.contains(pc)), "{name}: an inlined activation runs the same bytecode");
+            let text = pweval::explain::text(&specialized.report);
+            assert!(text.contains(&format!("{}@2", inlined_pcs[0])), "{name}: {text}");
         }
         let generic = pweval::process(&input, &pweval::Options { generic_only: true, ..wizen_options() })
             .expect("pweval -w --generic-only");
