@@ -123,7 +123,8 @@ struct Cli {
 
     /// Print, per specialized request, what remains at each bytecode PC:
     /// instructions, loads, stores, calls (indirect ones counted apart) and
-    /// other operators that can trap. `--explain=json` prints one JSON
+    /// other operators that can trap. A row `PC@D` is that PC inside a call
+    /// pweval inlined D - 1 levels down. `--explain=json` prints one JSON
     /// document. Goes to standard output (standard error with `-o -`).
     #[arg(
         long = "explain",
