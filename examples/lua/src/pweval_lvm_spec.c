@@ -27,4 +27,73 @@
 #define luaV_shiftl pweval_spec_luaV_shiftl
 #define luaV_finishOp pweval_spec_luaV_finishOp
 
+/* Table lookups by string key, inlined in the copy.
+ *
+ * Stock lvm.c calls ltable.c's luaH_getshortstr for every field access
+ * (GETFIELD, SETFIELD, GETTABUP, SELF, and the __index / __newindex
+ * tables luaV_finishget and luaV_finishset walk): a third of n-body's time
+ * in the specialized build went to that call. Here the first two nodes of
+ * the key's chain are read inline: its main position and the node after
+ * it, where a field a table holds almost always is, and where a chain
+ * ends for a key it lacks. Anything longer goes to ltable.c's search,
+ * which starts over. In the specialized body the key is a constant of the
+ * request (`kconst`), and the probe reads only memory: pweval keeps what
+ * it knows about the registers across it, as across the call of the pure
+ * luaH_getshortstr.
+ *
+ * No loop: a loop inside an instruction's code makes every register value
+ * pweval keeps in a local a parameter of the loop's head, and n-body ran
+ * 20% slower with one than with the call. Same search as ltable.c's over
+ * the same layout (lobject.h, ltable.h); a miss answers a value with
+ * ltable.c's absent-key tag, which is all callers test (isempty,
+ * isabstkey); none writes through it.
+ *
+ * Headers first, so their prototypes keep their own names; lvm.c's
+ * includes are then no-ops. */
+#define lvm_c
+#define LUA_CORE
+#include "lprefix.h"
+#include "lua.h"
+#include "lobject.h"
+#include "lstate.h"
+#include "lstring.h"
+#include "ltable.h"
+#include "ltm.h"
+
+static const TValue pweval_absentkey = {ABSTKEYCONSTANT};
+
+static inline const TValue *pweval_getshortstr(Table *t, TString *key) {
+  const Node *n = gnode(t, lmod(key->hash, sizenode(t)));
+  if (keyisshrstr(n) && keystrval(n) == key) return gval(n);
+  if (gnext(n) == 0) return &pweval_absentkey;
+  n += gnext(n);
+  if (keyisshrstr(n) && keystrval(n) == key) return gval(n);
+  if (gnext(n) == 0) return &pweval_absentkey;
+  return luaH_getshortstr(t, key);
+}
+
+static inline const TValue *pweval_getstr(Table *t, TString *key) {
+  return key->tt == LUA_VSHRSTR ? pweval_getshortstr(t, key) : luaH_getstr(t, key);
+}
+
+static inline const TValue *pweval_get(Table *t, const TValue *key) {
+  return ttisshrstring(key) ? pweval_getshortstr(t, tsvalue(key)) : luaH_get(t, key);
+}
+
+/* ltm.c's luaT_gettm (fasttm's slow half): the lookup, and the cached
+ * absence of the event in the metatable's flags. */
+static inline const TValue *pweval_gettm(Table *events, TMS event, TString *ename) {
+  const TValue *tm = pweval_getshortstr(events, ename);
+  if (notm(tm)) {
+    events->flags |= cast_byte(1u << event);
+    return NULL;
+  }
+  return tm;
+}
+
+#define luaH_getshortstr pweval_getshortstr
+#define luaH_getstr pweval_getstr
+#define luaH_get pweval_get
+#define luaT_gettm pweval_gettm
+
 #include "lvm.c"
