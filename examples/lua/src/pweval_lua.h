@@ -335,6 +335,15 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults,
 #define PWEVAL_FASTCALL(L, func, b, nresults) 0
 #endif
 
+/* OP_SELF's method lookup past the receiver: the specialized copy walks
+ * the first `__index` tables inline (pweval_lvm_spec.c); the generic body
+ * calls luaV_finishget as stock Lua does. */
+#if PWEVAL_SPEC
+#define PWEVAL_FINISHGET_SELF pweval_finishget_self
+#else
+#define PWEVAL_FINISHGET_SELF luaV_finishget
+#endif
+
 /* A Lua call runs in its own invocation when the caller is specialized,
  * or when the callee has a specialized body. */
 #define PWEVAL_CALL(L, ci, newci) \

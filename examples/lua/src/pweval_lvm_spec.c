@@ -59,6 +59,7 @@
 #include "lstring.h"
 #include "ltable.h"
 #include "ltm.h"
+#include "lvm.h"
 
 static const TValue pweval_absentkey = {ABSTKEYCONSTANT};
 
@@ -89,6 +90,36 @@ static inline const TValue *pweval_gettm(Table *events, TMS event, TString *enam
     return NULL;
   }
   return tm;
+}
+
+/* OP_SELF's miss (PWEVAL_FINISHGET_SELF): a method found through up to
+ * three `__index` tables (instance, class, base classes) is looked up
+ * here, with the inline probe, instead of in luaV_finishget; anything
+ * else (a function `__index`, a longer chain, a receiver that is not a
+ * table) continues in luaV_finishget from where this stopped, which is
+ * where its own loop would be. Unrolled: a loop would cost what it does
+ * in the probe. */
+static inline void pweval_finishget_self(lua_State *L, const TValue *t, TValue *key, StkId val,
+                                         const TValue *slot) {
+  int level;
+  if (slot != NULL && ttisshrstring(key)) {
+#pragma clang loop unroll(full)
+    for (level = 0; level < 3; level++) {
+      const TValue *tm = fasttm(L, hvalue(t)->metatable, TM_INDEX);
+      if (tm == NULL) {
+        setnilvalue(s2v(val));
+        return;
+      }
+      if (!ttistable(tm)) break;
+      t = tm;
+      slot = pweval_getshortstr(hvalue(t), tsvalue(key));
+      if (!isempty(slot)) {
+        setobj2s(L, val, slot);
+        return;
+      }
+    }
+  }
+  luaV_finishget(L, t, key, val, slot);
 }
 
 #define luaH_getshortstr pweval_getshortstr
