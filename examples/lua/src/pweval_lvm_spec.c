@@ -30,16 +30,19 @@
 /* Table lookups by string key, inlined in the copy.
  *
  * Stock lvm.c calls ltable.c's luaH_getshortstr for every field access
- * (GETFIELD, SETFIELD, GETTABUP, SELF, and the __index / __newindex
- * tables luaV_finishget and luaV_finishset walk): a third of n-body's time
- * in the specialized build went to that call. Here the first two nodes of
- * the key's chain are read inline: its main position and the node after
- * it, where a field a table holds almost always is, and where a chain
- * ends for a key it lacks. Anything longer goes to ltable.c's search,
- * which starts over. In the specialized body the key is a constant of the
- * request (`kconst`), and the probe reads only memory: pweval keeps what
- * it knows about the registers across it, as across the call of the pure
- * luaH_getshortstr.
+ * (GETFIELD, SETFIELD, GETTABUP, SETTABUP, SELF, and fasttm's metamethod
+ * lookups): a third of n-body's time in the specialized build went to
+ * that call. Here the first two nodes of the key's chain are read inline:
+ * its main position and the node after it, where a field a table holds
+ * almost always is, and where a chain ends for a key it lacks. Anything
+ * longer goes to ltable.c's search, which starts over. In the specialized
+ * body the key is a constant of the request (`kconst`), and the probe
+ * reads only memory: pweval keeps what it knows about the registers
+ * across it, as across the call of the pure luaH_getshortstr.
+ *
+ * Not luaH_get: GETTABLE's key is often a register whose type is known
+ * only at run time, and a probe for a string key there made every
+ * `a[i]` 29 instructions longer (quicksort 3% slower).
  *
  * No loop: a loop inside an instruction's code makes every register value
  * pweval keeps in a local a parameter of the loop's head, and n-body ran
@@ -75,10 +78,6 @@ static inline const TValue *pweval_getshortstr(Table *t, TString *key) {
 
 static inline const TValue *pweval_getstr(Table *t, TString *key) {
   return key->tt == LUA_VSHRSTR ? pweval_getshortstr(t, key) : luaH_getstr(t, key);
-}
-
-static inline const TValue *pweval_get(Table *t, const TValue *key) {
-  return ttisshrstring(key) ? pweval_getshortstr(t, tsvalue(key)) : luaH_get(t, key);
 }
 
 /* ltm.c's luaT_gettm (fasttm's slow half): the lookup, and the cached
@@ -124,7 +123,6 @@ static inline void pweval_finishget_self(lua_State *L, const TValue *t, TValue *
 
 #define luaH_getshortstr pweval_getshortstr
 #define luaH_getstr pweval_getstr
-#define luaH_get pweval_get
 #define luaT_gettm pweval_gettm
 
 #include "lvm.c"
