@@ -238,6 +238,35 @@ pub(super) const META: &[&str] = &[
       __tostring = function(o) return "obj" .. o.v end}
     local o = setmetatable({v = $X}, mt)
     print($T, -o, o % 2, #o, o .. "x", "x" .. o, tostring(o))"##,
+    // Lookups by string key on random shapes: an object of 3-27 fields
+    // (keys that share chains), methods 1-5 `__index` levels up (the
+    // specialized body walks three inline, then Lua's own code), absent
+    // keys, and a class whose `__index` is removed while in use.
+    r##"local depth, nf = $D + 1, $K * 3
+    local classes, prev = {}, nil
+    for lvl = 1, depth do
+      local c = {}
+      c.__index = c
+      if prev then setmetatable(c, {__index = prev}) end
+      c["m" .. lvl] = function(self, a) return self.f1 * lvl + (a or 0) end
+      c.who = function() return lvl end
+      classes[lvl], prev = c, c
+    end
+    local o = setmetatable({}, classes[1])
+    setmetatable(o, prev)
+    for i = 1, nf do o["f" .. i] = i * ($X % 7 + 1) end
+    local s, miss = 0, 0
+    for r = 1, $N + 1 do
+      for lvl = 1, depth do s = s + o["m" .. lvl](o, r) end
+      s = s + o:who() + o:m1(r) + o.f1 + o["f" .. nf]
+      if o.nothere == nil and o:who() == 1 then miss = miss + 1 end
+    end
+    local ok, e = pcall(function() return o:absent() end)
+    print($T, s, miss, ok, strip(e))
+    prev.__index = nil
+    local ok2, e2 = pcall(function() return o:who() end)
+    prev.__index = prev
+    print($T, ok2, strip(e2), o:who(), o.nothere) mix(s)"##,
 ];
 
 pub(super) const COROUTINES: &[&str] = &[
