@@ -97,8 +97,8 @@ static inline const TValue *pweval_gettm(Table *events, TMS event, TString *enam
  * here, with the inline probe, instead of in luaV_finishget; anything
  * else (a function `__index`, a longer chain, a receiver that is not a
  * table) continues in luaV_finishget from where this stopped, which is
- * where its own loop would be. Unrolled: a loop would cost what it does
- * in the probe. */
+ * where its own loop would be. Fully unrolled, like the probe (whose
+ * loop form measured 20% slower, see above). */
 static inline void pweval_finishget_self(lua_State *L, const TValue *t, TValue *key, StkId val,
                                          const TValue *slot) {
   int level;
