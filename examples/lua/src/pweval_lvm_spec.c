@@ -92,6 +92,12 @@ static inline const TValue *pweval_gettm(Table *events, TMS event, TString *enam
   return tm;
 }
 
+/* From here on, lvm.c's lookups (and fasttm's, in the method walk below)
+ * are the inline ones. */
+#define luaH_getshortstr pweval_getshortstr
+#define luaH_getstr pweval_getstr
+#define luaT_gettm pweval_gettm
+
 /* OP_SELF's miss (PWEVAL_FINISHGET_SELF): a method found through up to
  * three `__index` tables (instance, class, base classes) is looked up
  * here, with the inline probe, instead of in luaV_finishget; anything
@@ -121,9 +127,5 @@ static inline void pweval_finishget_self(lua_State *L, const TValue *t, TValue *
   }
   luaV_finishget(L, t, key, val, slot);
 }
-
-#define luaH_getshortstr pweval_getshortstr
-#define luaH_getstr pweval_getstr
-#define luaT_gettm pweval_gettm
 
 #include "lvm.c"
