@@ -36,6 +36,8 @@ pub struct Settings<'o> {
     pub readonly: &'o [crate::specialize::ConstMemory],
     /// Constant buffers of requests a body may inline (`crate::request_calls`).
     pub callee_buffers: &'o [crate::specialize::ConstMemory],
+    /// The C stack pointer global, for frame elision (`specialize::frame`).
+    pub stack_pointer: Option<waffle::Global>,
 }
 
 pub fn answer_all(
@@ -70,6 +72,7 @@ pub fn answer_all(
                     callgraph: settings.callgraph,
                     readonly: settings.readonly,
                     callee_buffers: settings.callee_buffers,
+                    stack_pointer: settings.stack_pointer,
                     prepared: &prepared,
                     own_slot: settings
                         .callgraph

@@ -120,6 +120,9 @@ impl Report {
                 if st.inlined_calls > 0 {
                     let _ = write!(s, ", {} call site(s) of other requests inlined", st.inlined_calls);
                 }
+                if st.frame_elided {
+                    s.push_str(", stack frame elided");
+                }
             }
             let _ = writeln!(s, ", {} bytes, {:.3} ms", r.output_bytes, r.micros as f64 / 1000.0);
         }

@@ -118,6 +118,8 @@ pub struct ModuleInfo<'a> {
     pub func_names: HashMap<u32, String>,
     /// Data segment names from the `name` section (`.rodata`, `.data`).
     pub data_names: HashMap<u32, String>,
+    /// Global names from the `name` section (`__stack_pointer`).
+    pub global_names: HashMap<u32, String>,
 }
 
 impl<'a> ModuleInfo<'a> {
@@ -145,6 +147,7 @@ impl<'a> ModuleInfo<'a> {
             code_bodies: Vec::new(),
             func_names: HashMap::new(),
             data_names: HashMap::new(),
+            global_names: HashMap::new(),
         };
         for payload in Parser::new(0).parse_all(bytes) {
             info.scan(payload?)?;
@@ -297,6 +300,11 @@ impl<'a> ModuleInfo<'a> {
                             wasmparser::Name::Data(map) => {
                                 for naming in map.into_iter().flatten() {
                                     self.data_names.insert(naming.index, naming.name.to_string());
+                                }
+                            }
+                            wasmparser::Name::Global(map) => {
+                                for naming in map.into_iter().flatten() {
+                                    self.global_names.insert(naming.index, naming.name.to_string());
                                 }
                             }
                             _ => {}

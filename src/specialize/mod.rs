@@ -19,6 +19,8 @@ mod convert;
 mod demanded;
 mod engine;
 mod finalize;
+mod frame;
+pub use frame::stack_pointer;
 mod fold;
 pub mod inline;
 /// Constant memory: bytes at an address that the specializer may read.
@@ -124,6 +126,8 @@ pub struct Stats {
     /// Request chain sites where the callee's body was inlined (per
     /// context): bytecode calls that are no longer calls.
     pub inlined_calls: usize,
+    /// The function no longer moves the C stack pointer (`frame.rs`).
+    pub frame_elided: bool,
 }
 
 /// Everything a specialization needs to know about the module.
@@ -149,6 +153,8 @@ pub struct Context<'m, 'a> {
     /// The table slot this request's function gets, when it is fixed
     /// before answering (`crate::request_calls`).
     pub own_slot: Option<u32>,
+    /// The C stack pointer global (`frame.rs`), when the module has one.
+    pub stack_pointer: Option<waffle::Global>,
 }
 
 /// Specialize one request. An `Err` is the reason, worded for the user (and
@@ -331,6 +337,9 @@ fn specialize_once(
     let cleaned = ir::guard(|| cleanup::run(&mut body)).and_then(|r| r);
     cleaned.map_err(|e| fail(e, Some(&body), None))?;
     let compares = switches::run(&mut body);
+    if let Some(sp) = cx.stack_pointer {
+        stats.frame_elided = frame::run(&mut body, sp);
+    }
     waffle::passes::resolve_aliases::run(&mut body);
     ir::verify(&body).map_err(|e| fail(e, Some(&body), None))?;
     if let Some(why) = cx.callgraph.and_then(|reach| reach.trapping_call(&body, cx.intrinsics)) {
