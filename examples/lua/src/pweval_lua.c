@@ -39,7 +39,7 @@ void luaV_execute(lua_State *L, CallInfo *ci) {
         pweval_spec_depth < PWEVAL_MAX_SPEC_DEPTH) {
       pweval_spec_depth++;
       pweval_spec_invocations++;
-      again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci), p->code, p);
+      again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci));
       /* Handed back, maybe at its first instruction (hooks on at entry):
        * the same frame continues generically, never in its body again,
        * still counted in the depth (its calls nest in this C frame). */
@@ -159,11 +159,13 @@ static void mark_self_calls(const Proto *p, int selfup, const TString *name, int
 #endif
 static lu_byte *loop_info(const Proto *p) {
   int n = p->sizecode;
-  lu_byte *info = (lu_byte *)calloc((size_t)n + 1, 1);
+  /* The instructions' bytes follow the head (pweval_proto_facts). */
+  lu_byte *buffer = (lu_byte *)calloc(PWEVAL_LOOPS_HEAD + (size_t)n + 1, 1);
+  lu_byte *info = buffer != NULL ? buffer + PWEVAL_LOOPS_HEAD : NULL;
   int *depth = (int *)calloc((size_t)n + 1, sizeof(int)); /* loops opened minus closed */
   int *end = (int *)malloc(((size_t)n + 1) * sizeof(int));  /* a loop head's last jump back */
   if (info == NULL || depth == NULL || end == NULL) {
-    free(info);
+    free(buffer);
     free(depth);
     free(end);
     return NULL;
@@ -219,7 +221,8 @@ static lu_byte *loop_info(const Proto *p) {
   }
   free(depth);
   free(end);
-  return info;
+  ((pweval_proto_facts *)buffer)->code = p->code;
+  return buffer;
 }
 
 /* File one request for `p` and every prototype nested in it: the body
@@ -231,24 +234,23 @@ static int request_proto(Proto *p, const Proto *parent, int index, uint32_t *nex
   lu_byte *loops;
   weval_req_t *req = pweval_req_begin(PWEVAL_FUNC(luaV_execute_spec), (*next_id)++, 0,
                                       &p->pweval_spec);
-  pweval_arg_runtime(req);
-  pweval_arg_runtime(req);
-  pweval_arg_memory(req, p->code, (uint32_t)p->sizecode * (uint32_t)sizeof(Instruction));
-  if (p->sizek > 0)
-    pweval_arg_memory(req, p->k, (uint32_t)p->sizek * (uint32_t)sizeof(TValue));
-  else
-    pweval_arg_runtime(req); /* no constants: never read */
-  pweval_arg_runtime(req); /* stackbase */
   loops = loop_info(p);
   if (loops == NULL) return -1;
   {
     int nameup = -1;
     TString *name = self_global(parent, index, p, &nameup);
-    mark_self_calls(p, self_upvalue(parent, index, p), name, nameup, loops);
+    mark_self_calls(p, self_upvalue(parent, index, p), name, nameup, loops + PWEVAL_LOOPS_HEAD);
   }
-  pweval_arg_memory(req, loops, (uint32_t)p->sizecode);
+  pweval_arg_runtime(req); /* L */
+  pweval_arg_runtime(req); /* ci */
+  pweval_arg_runtime(req); /* stackbase */
   pweval_arg_runtime(req); /* callee */
-  pweval_arg_runtime(req); /* realcode */
+  pweval_arg_memory(req, p->code, (uint32_t)p->sizecode * (uint32_t)sizeof(Instruction));
+  if (p->sizek > 0)
+    pweval_arg_memory(req, p->k, (uint32_t)p->sizek * (uint32_t)sizeof(TValue));
+  else
+    pweval_arg_runtime(req); /* no constants: never read */
+  pweval_arg_memory(req, loops, PWEVAL_LOOPS_HEAD + (uint32_t)p->sizecode);
   pweval_arg_i32(req, (uint32_t)(uintptr_t)p); /* proto */
   if (!pweval_req_submit(req)) return -1;
   for (int i = 0; i < p->sizep; i++) {

@@ -5,8 +5,7 @@
  * (`goto startfunc`), so one C invocation walks many prototypes and its PC
  * is never a constant of one bytecode. Here the interpreter loop becomes
  * a body, `luaV_execute_body(L, ci, ...)` and its copy
- * `luaV_execute_spec(L, ci, code, kconst, base, loops, callee, realcode,
- * proto)`,
+ * `luaV_execute_spec(L, ci, base, callee, code, kconst, loops, proto)`,
  * and `luaV_execute`
  * (pweval_lua.c) a dispatcher that runs each Lua call in its own C
  * invocation: with the prototype's specialized body when it has one (the
@@ -42,37 +41,46 @@ extern int pweval_spec_depth;
 
 /* The two bodies (lvm.c and its copy, pweval_lvm_spec.c) and the type of
  * a specialized one, whose address the request's answer stores in
- * Proto.pweval_spec. `code`, `kconst`, `loops` and `proto` (the prototype
- * itself) are constants of a specialized body (the request's copies, and
- * the prototype's address); `stackbase`, `callee` (the frame's closure)
- * and `realcode` (its prototype's code) are what the caller already has
- * in registers, passed so that the body's entry does not load them again
- * through `ci`. The generic body reads none of them. */
-typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, const Instruction *code,
-                              const TValue *kconst, uintptr_t stackbase,
-                              const lu_byte *loops, LClosure *callee,
-                              const Instruction *realcode, const Proto *proto);
-int luaV_execute_body(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
-                      uintptr_t stackbase, const lu_byte *loops, LClosure *callee,
-                      const Instruction *realcode, const Proto *proto);
-int luaV_execute_spec(lua_State *L, CallInfo *ci, const Instruction *code, const TValue *kconst,
-                      uintptr_t stackbase, const lu_byte *loops, LClosure *callee,
-                      const Instruction *realcode, const Proto *proto);
+ * Proto.pweval_spec. `stackbase` and `callee` (the frame's closure) are
+ * what the caller already has in registers, passed so that the body's
+ * entry does not load them again through `ci`. `code`, `kconst`, `loops`
+ * and `proto` (the prototype itself) are constants of a specialized body
+ * (the request's copies, and the prototype's address), so a call of one
+ * passes NULL for them. The runtime arguments come first: with the engine's
+ * two context arguments they fill the six argument registers of x86-64,
+ * and the constants, which the body never reads, are the ones passed on
+ * the stack. The generic body reads none of the last six. */
+typedef int (*pweval_body_fn)(lua_State *L, CallInfo *ci, uintptr_t stackbase, LClosure *callee,
+                              const Instruction *code, const TValue *kconst,
+                              const lu_byte *loops, const Proto *proto);
+int luaV_execute_body(lua_State *L, CallInfo *ci, uintptr_t stackbase, LClosure *callee,
+                      const Instruction *code, const TValue *kconst, const lu_byte *loops,
+                      const Proto *proto);
+int luaV_execute_spec(lua_State *L, CallInfo *ci, uintptr_t stackbase, LClosure *callee,
+                      const Instruction *code, const TValue *kconst, const lu_byte *loops,
+                      const Proto *proto);
 
 /* Run the frame `ci` (not at its start, or not specialized) in the
  * generic body. */
-#define PWEVAL_GENERIC(L, ci) luaV_execute_body(L, ci, NULL, NULL, 0, NULL, NULL, NULL, NULL)
+#define PWEVAL_GENERIC(L, ci) luaV_execute_body(L, ci, 0, NULL, NULL, NULL, NULL, NULL)
 
 /* Run the fresh frame `ci` of closure `cl`, whose registers start at
- * `base`, in `spec`, the specialized body of its prototype `p` (`code` is
- * the prototype's code). The arguments a specialized body is specialized
- * on (`code`, `kconst`, `loops`, `proto`) are constants in it, so what is
- * passed for them is never read: `kconst` and `loops` get NULL, `code`
- * the value already at hand for `realcode`, and `proto` the prototype.
- * pweval leaves Proto.pweval_spec NULL when a request falls back, so no
- * generic body is ever called this way. */
-#define PWEVAL_RUN_SPEC(L, ci, spec, base, cl, code, p) \
-  ((pweval_body_fn)(spec))(L, ci, code, NULL, (uintptr_t)(base), NULL, cl, code, p)
+ * `base`, in `spec`, the specialized body of its prototype. pweval leaves
+ * Proto.pweval_spec NULL when a request falls back, so no generic body is
+ * ever called this way, and the constants passed are never read. */
+#define PWEVAL_RUN_SPEC(L, ci, spec, base, cl) \
+  ((pweval_body_fn)(spec))(L, ci, (uintptr_t)(base), cl, NULL, NULL, NULL, NULL)
+
+/* The head of `loops`, before the instructions' bytes (pweval_lua.c's
+ * loop_info): the address of the prototype's own code, of which `code` is
+ * the request's copy. A specialized body computes the PC it saves in
+ * `ci` from it, a constant there, where it used to be an argument. */
+typedef struct {
+  const Instruction *code;
+} pweval_proto_facts;
+#define PWEVAL_LOOPS_HEAD 8
+_Static_assert(sizeof(pweval_proto_facts) <= PWEVAL_LOOPS_HEAD, "pweval_proto_facts fits the head");
+#define PWEVAL_LOOP_INFO(pc) loops[PWEVAL_LOOPS_HEAD + ((pc) - code)]
 
 /* What pweval_lua.c's loop_info says of an instruction (a byte each,
  * `loops`, a request buffer), in the bits PWEVAL_FETCH computes with:
@@ -167,7 +175,7 @@ extern uint32_t pweval_spec_invocations;
 #define PWEVAL_ENTRY(saved) \
   ({ if (trap) return PWEVAL_HANDED; \
      ci->u.l.trap = 0; \
-     pweval_pcshift = (uintptr_t)realcode - (uintptr_t)code; \
+     pweval_pcshift = (uintptr_t)((const pweval_proto_facts *)loops)->code - (uintptr_t)code; \
      weval_push_context((uint32_t)(uintptr_t)code); \
      code; })
 #else
@@ -229,7 +237,7 @@ extern uint32_t pweval_spec_invocations;
 #define PWEVAL_FETCH(pc) \
   do { \
     if (PWEVAL_SPEC) { \
-      uint32_t pweval_info = loops[(pc) - code]; \
+      uint32_t pweval_info = PWEVAL_LOOP_INFO(pc); \
       pweval_factless = (pweval_factless & pweval_info & PWEVAL_LOOP_INNER) | \
                         ((pweval_slow & (pweval_info / PWEVAL_LOOP_ENTRY)) << 1); \
       pweval_slow &= ~pweval_info & PWEVAL_LOOP_ENDS_SLOW; \
@@ -248,7 +256,7 @@ static inline void pweval_run_call(lua_State *L, CallInfo *ci) {
     int again;
     pweval_spec_depth++;
     pweval_spec_invocations++;
-    again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci), p->code, p);
+    again = PWEVAL_RUN_SPEC(L, ci, p->pweval_spec, ci->func.p + 1, ci_func(ci));
     if (again == PWEVAL_HANDED) again = PWEVAL_GENERIC(L, ci);
     pweval_spec_depth--;
     if (again) luaV_execute(L, L->ci);
@@ -317,17 +325,16 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults,
   pweval_spec_depth++;
   pweval_spec_invocations++;
   if (selfhint && p == self)
-    again = luaV_execute_spec(L, ci, self_code, self_k, (uintptr_t)(func + 1), self_loops, cl, code,
-                              self);
+    again = luaV_execute_spec(L, ci, (uintptr_t)(func + 1), cl, self_code, self_k, self_loops, self);
   else
-    again = PWEVAL_RUN_SPEC(L, ci, spec, func + 1, cl, code, p);
+    again = PWEVAL_RUN_SPEC(L, ci, spec, func + 1, cl);
   if (again == PWEVAL_HANDED) again = PWEVAL_GENERIC(L, ci);
   pweval_spec_depth--;
   if (again) luaV_execute(L, L->ci);
   return 1;
 }
 #define PWEVAL_FASTCALL(L, func, b, nresults) \
-  (pweval_fastcall(L, func, b, nresults, loops[pc - 1 - code] & PWEVAL_SELF_CALL, code, kconst, \
+  (pweval_fastcall(L, func, b, nresults, PWEVAL_LOOP_INFO(pc - 1) & PWEVAL_SELF_CALL, code, kconst, \
                    loops, proto) \
        ? (pweval_slow = 0, 1) \
        : 0)
@@ -392,7 +399,7 @@ static inline int pweval_fasttailcall(lua_State *L, CallInfo *ci, StkId ra, int 
   L->top.p = func + b;
   pweval_spec_depth++;
   pweval_spec_invocations++;
-  again = PWEVAL_RUN_SPEC(L, ci, spec, func + 1, cl, code, p);
+  again = PWEVAL_RUN_SPEC(L, ci, spec, func + 1, cl);
   if (again == PWEVAL_HANDED) again = PWEVAL_GENERIC(L, ci);
   pweval_spec_depth--;
   return again;
