@@ -249,7 +249,7 @@ static int request_proto(Proto *p, const Proto *parent, int index, uint32_t *nex
   if (p->sizek > 0)
     pweval_arg_memory(req, p->k, (uint32_t)p->sizek * (uint32_t)sizeof(TValue));
   else
-    pweval_arg_runtime(req); /* no constants: never read */
+    pweval_arg_i32(req, 0); /* no constants: never read */
   pweval_arg_memory(req, loops, PWEVAL_LOOPS_HEAD + (uint32_t)p->sizecode);
   pweval_arg_i32(req, (uint32_t)(uintptr_t)p); /* proto */
   if (!pweval_req_submit(req)) return -1;
