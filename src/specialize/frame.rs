@@ -241,26 +241,31 @@ mod tests {
     use super::*;
     use waffle::entity::EntityRef;
 
+    /// A test's module, text to binary (then `parse`d into the IR). The
+    /// tests return errors instead of panicking: a broken test module fails
+    /// its test with the reason.
+    fn wasm(wat: &str) -> Result<Vec<u8>, String> {
+        wat::parse_str(wat).map_err(|e| format!("test module: {e}"))
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Module<'_>, String> {
+        Module::from_wasm_bytes(bytes, &waffle::FrontendOptions::default()).map_err(|e| format!("test module: {e}"))
+    }
+
     /// Elide in a function from text (`body` is the code of `(func (param
     /// i32) (result i32) ...)`, global 0 the stack pointer): whether it
     /// did, and the `global.get`s and `global.set`s left.
-    fn run_on(body: &str) -> (bool, usize) {
-        let wat = format!(
+    fn run_on(body: &str) -> Result<(bool, usize), String> {
+        let bytes = wasm(&format!(
             "(module (global $sp (mut i32) (i32.const 65536)) (memory 1)
                (func $callee (param i32) (result i32) local.get 0)
                (func (param i32) (result i32) (local i32) {body}))"
-        );
-        let bytes = wat::parse_str(&wat).unwrap_or_else(|e| panic!("test module: {e}"));
-        let module = Module::from_wasm_bytes(&bytes, &waffle::FrontendOptions::default())
-            .unwrap_or_else(|e| panic!("test module: {e}"));
-        let mut f = module
-            .clone_and_expand_body(waffle::Func::new(1))
-            .unwrap_or_else(|e| panic!("test module: {e}"));
-        let sp = stack_pointer(&module, None).unwrap_or_else(|| panic!("test module has a stack pointer"));
+        ))?;
+        let module = parse(&bytes)?;
+        let mut f = module.clone_and_expand_body(waffle::Func::new(1)).map_err(|e| format!("test module: {e}"))?;
+        let sp = stack_pointer(&module, None).ok_or("test module has no stack pointer")?;
         let done = run(&mut f, sp);
-        if let Err(e) = crate::ir::verify(&f) {
-            panic!("invalid IR after frame elision: {e}");
-        }
+        crate::ir::verify(&f).map_err(|e| format!("invalid IR after frame elision: {e}"))?;
         let moves = f
             .blocks
             .iter()
@@ -269,81 +274,89 @@ mod tests {
                 matches!(f.values[v], ValueDef::Operator(Operator::GlobalSet { .. } | Operator::GlobalGet { .. }, _, _))
             })
             .count();
-        (done, moves)
+        Ok((done, moves))
     }
 
     const PROLOGUE: &str = "global.get $sp i32.const 32 i32.sub local.tee 1 global.set $sp";
     const EPILOGUE: &str = "local.get 1 i32.const 32 i32.add global.set $sp";
 
     #[test]
-    fn an_unused_frame_is_elided() {
+    fn an_unused_frame_is_elided() -> Result<(), String> {
         let body = format!("{PROLOGUE} local.get 0 call $callee {EPILOGUE}");
-        assert_eq!(run_on(&body), (true, 0));
+        assert_eq!(run_on(&body)?, (true, 0));
+        Ok(())
     }
 
     #[test]
-    fn a_frame_restored_on_each_path_is_elided() {
+    fn a_frame_restored_on_each_path_is_elided() -> Result<(), String> {
         let body = format!(
             "{PROLOGUE} local.get 0 if (result i32) {EPILOGUE} i32.const 1 else {EPILOGUE} i32.const 2 end"
         );
-        assert_eq!(run_on(&body), (true, 0));
+        assert_eq!(run_on(&body)?, (true, 0));
+        Ok(())
     }
 
     #[test]
-    fn a_frame_pointer_carried_round_a_loop_is_elided() {
+    fn a_frame_pointer_carried_round_a_loop_is_elided() -> Result<(), String> {
         let body = format!(
             "{PROLOGUE} (loop $l local.get 0 call $callee local.set 0 local.get 0 br_if $l) {EPILOGUE} local.get 0"
         );
-        assert_eq!(run_on(&body), (true, 0));
+        assert_eq!(run_on(&body)?, (true, 0));
+        Ok(())
     }
 
     #[test]
-    fn a_store_into_the_frame_keeps_it() {
+    fn a_store_into_the_frame_keeps_it() -> Result<(), String> {
         let body = format!("{PROLOGUE} local.get 1 local.get 0 i32.store local.get 0 {EPILOGUE}");
-        assert_eq!(run_on(&body), (false, 3));
+        assert_eq!(run_on(&body)?, (false, 3));
+        Ok(())
     }
 
     #[test]
-    fn a_frame_address_passed_to_a_call_keeps_it() {
+    fn a_frame_address_passed_to_a_call_keeps_it() -> Result<(), String> {
         let body = format!("{PROLOGUE} local.get 1 call $callee {EPILOGUE}");
-        assert_eq!(run_on(&body), (false, 3));
+        assert_eq!(run_on(&body)?, (false, 3));
+        Ok(())
     }
 
     #[test]
-    fn a_frame_address_returned_keeps_it() {
+    fn a_frame_address_returned_keeps_it() -> Result<(), String> {
         let body = format!("{PROLOGUE} {EPILOGUE} local.get 1");
-        assert_eq!(run_on(&body), (false, 3));
+        assert_eq!(run_on(&body)?, (false, 3));
+        Ok(())
     }
 
     #[test]
-    fn an_unbalanced_return_keeps_it() {
+    fn an_unbalanced_return_keeps_it() -> Result<(), String> {
         // Returns with the pointer a frame down: the caller would see it.
         let body = format!("{PROLOGUE} local.get 0");
-        assert_eq!(run_on(&body), (false, 2));
+        assert_eq!(run_on(&body)?, (false, 2));
+        Ok(())
     }
 
     #[test]
-    fn paths_that_disagree_on_the_offset_keep_it() {
+    fn paths_that_disagree_on_the_offset_keep_it() -> Result<(), String> {
         let body = format!(
             "{PROLOGUE} local.get 0 if global.get $sp i32.const 16 i32.sub global.set $sp end {EPILOGUE} local.get 0"
         );
-        assert_eq!(run_on(&body), (false, 5));
+        assert_eq!(run_on(&body)?, (false, 5));
+        Ok(())
     }
 
     #[test]
-    fn a_pointer_loaded_from_memory_keeps_it() {
+    fn a_pointer_loaded_from_memory_keeps_it() -> Result<(), String> {
         // setjmp-style restore: the value set is not computed from the global.
         let body = format!("{PROLOGUE} i32.const 0 i32.load global.set $sp {EPILOGUE} local.get 0");
-        assert_eq!(run_on(&body), (false, 4));
+        assert_eq!(run_on(&body)?, (false, 4));
+        Ok(())
     }
 
     #[test]
-    fn a_counter_global_is_not_a_stack_pointer_when_exported() {
-        let wat = "(module (global $sp (export \"sp\") (mut i32) (i32.const 0)) (func))";
-        let bytes = wat::parse_str(wat).unwrap_or_else(|e| panic!("test module: {e}"));
-        let module = Module::from_wasm_bytes(&bytes, &waffle::FrontendOptions::default())
-            .unwrap_or_else(|e| panic!("test module: {e}"));
+    fn a_counter_global_is_not_a_stack_pointer_when_exported() -> Result<(), String> {
+        let bytes = wasm("(module (global $sp (export \"sp\") (mut i32) (i32.const 0)) (func))")?;
+        let module = parse(&bytes)?;
         assert_eq!(stack_pointer(&module, None), None);
         assert_eq!(stack_pointer(&module, Some(None)), None);
+        Ok(())
     }
 }
