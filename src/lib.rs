@@ -201,10 +201,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
         intrinsics.insert(intrinsics::OWN_SLOT_FUNC, intrinsics::Intrinsic::OwnSlot);
         intrinsics.insert(intrinsics::INLINE_SELF_FUNC, intrinsics::Intrinsic::InlineSelf);
     }
-    // `None` for a name section that names globals but not this one.
-    let sp_name = (!info.global_names.is_empty())
-        .then(|| info.global_names.iter().find(|(_, n)| *n == "__stack_pointer").map(|(&i, _)| i));
-    let stack_pointer = ir.as_ref().and_then(|ir| specialize::stack_pointer(&ir.module, sp_name));
+    let stack_pointer = ir.as_ref().and_then(|ir| specialize::stack_pointer(&ir.module, &info.global_names));
     let settings = answer::Settings {
         stack_pointer,
         readonly: &readonly,

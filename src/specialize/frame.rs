@@ -54,14 +54,14 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use waffle::{Block, ExportKind, FunctionBody, Global, ImportKind, Module, Operator, Type, Value, ValueDef};
 
-/// The module's stack pointer: `named`, the global the name section calls
-/// `__stack_pointer` (None when it names no global), checked as the module
-/// comment says.
-pub fn stack_pointer(module: &Module<'_>, named: Option<Option<u32>>) -> Option<Global> {
+/// The module's stack pointer, chosen and checked as the module comment
+/// says; `global_names` is the name section's (empty when it names none).
+pub fn stack_pointer(module: &Module<'_>, global_names: &HashMap<u32, String>) -> Option<Global> {
     use waffle::entity::EntityRef;
-    let index = match named {
-        Some(name) => name?,
-        None => 0,
+    let index = if global_names.is_empty() {
+        0
+    } else {
+        *global_names.iter().find(|(_, name)| *name == "__stack_pointer")?.0
     };
     let global = Global::new(index as usize);
     let data = module.globals.get(global)?;
@@ -263,7 +263,7 @@ mod tests {
         ))?;
         let module = parse(&bytes)?;
         let mut f = module.clone_and_expand_body(waffle::Func::new(1)).map_err(|e| format!("test module: {e}"))?;
-        let sp = stack_pointer(&module, None).ok_or("test module has no stack pointer")?;
+        let sp = stack_pointer(&module, &HashMap::new()).ok_or("test module has no stack pointer")?;
         let done = run(&mut f, sp);
         crate::ir::verify(&f).map_err(|e| format!("invalid IR after frame elision: {e}"))?;
         let moves = f
@@ -355,8 +355,23 @@ mod tests {
     fn a_counter_global_is_not_a_stack_pointer_when_exported() -> Result<(), String> {
         let bytes = wasm("(module (global $sp (export \"sp\") (mut i32) (i32.const 0)) (func))")?;
         let module = parse(&bytes)?;
-        assert_eq!(stack_pointer(&module, None), None);
-        assert_eq!(stack_pointer(&module, Some(None)), None);
+        assert_eq!(stack_pointer(&module, &HashMap::new()), None);
+        let named = HashMap::from([(0, "__stack_pointer".to_string())]);
+        assert_eq!(stack_pointer(&module, &named), None);
+        Ok(())
+    }
+
+    #[test]
+    fn names_decide_which_global_is_the_stack_pointer() -> Result<(), String> {
+        let bytes = wasm("(module (global (mut i32) (i32.const 0)) (global (mut i32) (i32.const 0)) (func))")?;
+        let module = parse(&bytes)?;
+        let sp = |names: &[(u32, &str)]| {
+            let names: HashMap<u32, String> = names.iter().map(|&(i, n)| (i, n.to_string())).collect();
+            stack_pointer(&module, &names).map(|g| g.index())
+        };
+        assert_eq!(sp(&[]), Some(0));
+        assert_eq!(sp(&[(0, "counter"), (1, "__stack_pointer")]), Some(1));
+        assert_eq!(sp(&[(0, "counter")]), None);
         Ok(())
     }
 }

@@ -159,7 +159,7 @@ static void mark_self_calls(const Proto *p, int selfup, const TString *name, int
 #endif
 static lu_byte *loop_info(const Proto *p) {
   int n = p->sizecode;
-  /* The instructions' bytes follow the head (pweval_proto_facts). */
+  /* The instructions' bytes follow the head (pweval_loops_head). */
   lu_byte *buffer = (lu_byte *)calloc(PWEVAL_LOOPS_HEAD + (size_t)n + 1, 1);
   lu_byte *info = buffer != NULL ? buffer + PWEVAL_LOOPS_HEAD : NULL;
   int *depth = (int *)calloc((size_t)n + 1, sizeof(int)); /* loops opened minus closed */
@@ -221,7 +221,7 @@ static lu_byte *loop_info(const Proto *p) {
   }
   free(depth);
   free(end);
-  ((pweval_proto_facts *)buffer)->code = p->code;
+  ((pweval_loops_head *)buffer)->code = p->code;
   return buffer;
 }
 

@@ -77,9 +77,9 @@ int luaV_execute_spec(lua_State *L, CallInfo *ci, uintptr_t stackbase, LClosure 
  * `ci` from it, a constant there, where it used to be an argument. */
 typedef struct {
   const Instruction *code;
-} pweval_proto_facts;
+} pweval_loops_head;
 #define PWEVAL_LOOPS_HEAD 8
-_Static_assert(sizeof(pweval_proto_facts) <= PWEVAL_LOOPS_HEAD, "pweval_proto_facts fits the head");
+_Static_assert(sizeof(pweval_loops_head) <= PWEVAL_LOOPS_HEAD, "pweval_loops_head fits the head");
 #define PWEVAL_LOOP_INFO(pc) loops[PWEVAL_LOOPS_HEAD + ((pc) - code)]
 
 /* What pweval_lua.c's loop_info says of an instruction (a byte each,
@@ -175,7 +175,7 @@ extern uint32_t pweval_spec_invocations;
 #define PWEVAL_ENTRY(saved) \
   ({ if (trap) return PWEVAL_HANDED; \
      ci->u.l.trap = 0; \
-     pweval_pcshift = (uintptr_t)((const pweval_proto_facts *)loops)->code - (uintptr_t)code; \
+     pweval_pcshift = (uintptr_t)((const pweval_loops_head *)loops)->code - (uintptr_t)code; \
      weval_push_context((uint32_t)(uintptr_t)code); \
      code; })
 #else
