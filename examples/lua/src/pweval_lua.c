@@ -15,6 +15,7 @@
 #include "lobject.h"
 #include "lopcodes.h"
 #include "lstate.h"
+#include "ltable.h"
 #include "lvm.h"
 #include "pweval_lua.h"
 
@@ -24,6 +25,9 @@ int pweval_spec_depth;
  * `lua_spec_invocations` export (host.c): proof that every call path
  * reaches the specialized bodies, not only that the output is right. */
 uint32_t pweval_spec_invocations;
+
+/* ltable.h: starts at 1, so a zeroed OP_SELF cache never matches. */
+unsigned long long pweval_meta_epoch = 1;
 
 
 /* Run the Lua frame `ci` until a fresh frame returns. A frame at the start
@@ -157,14 +161,36 @@ static void mark_self_calls(const Proto *p, int selfup, const TString *name, int
 #ifndef PWEVAL_FACTLESS_MAX
 #define PWEVAL_FACTLESS_MAX 32
 #endif
-static lu_byte *loop_info(const Proto *p) {
+/* The OP_SELF caches of `p` (pweval_self_cache): one for each OP_SELF whose
+ * method name is a constant short string (the first
+ * PWEVAL_MAX_SELF_CACHES of them), numbered in `index` (one entry per
+ * instruction, PWEVAL_NO_SELF_CACHE for the others). Returns how many. */
+static int self_caches(const Proto *p, unsigned short *index) {
+  int count = 0;
+  for (int pc = 0; pc < p->sizecode; pc++) {
+    Instruction i = p->code[pc];
+    index[pc] = PWEVAL_NO_SELF_CACHE;
+    if (GET_OPCODE(i) == OP_SELF && TESTARG_k(i) && ttisshrstring(&p->k[GETARG_C(i)]) &&
+        count < PWEVAL_MAX_SELF_CACHES)
+      index[pc] = (unsigned short)count++;
+  }
+  return count;
+}
+
+static lu_byte *loop_info(const Proto *p, TString *tm_index) {
   int n = p->sizecode;
-  /* The instructions' bytes follow the head (pweval_loops_head). */
-  lu_byte *buffer = (lu_byte *)calloc(PWEVAL_LOOPS_HEAD + (size_t)n + 1, 1);
+  /* The instructions' bytes follow the head (pweval_loops_head), then
+   * their OP_SELF cache indexes, two bytes each. */
+  size_t index_at = (PWEVAL_LOOPS_HEAD + (size_t)n + 1 + 1) & ~(size_t)1;
+  lu_byte *buffer = (lu_byte *)calloc(index_at + 2 * (size_t)n, 1);
   lu_byte *info = buffer != NULL ? buffer + PWEVAL_LOOPS_HEAD : NULL;
+  int caches = buffer != NULL ? self_caches(p, (unsigned short *)(buffer + index_at)) : 0;
+  pweval_self_cache *cache =
+      caches > 0 ? (pweval_self_cache *)calloc((size_t)caches, sizeof(pweval_self_cache)) : NULL;
   int *depth = (int *)calloc((size_t)n + 1, sizeof(int)); /* loops opened minus closed */
   int *end = (int *)malloc(((size_t)n + 1) * sizeof(int));  /* a loop head's last jump back */
-  if (info == NULL || depth == NULL || end == NULL) {
+  if (info == NULL || depth == NULL || end == NULL || (caches > 0 && cache == NULL)) {
+    free(cache);
     free(buffer);
     free(depth);
     free(end);
@@ -222,6 +248,10 @@ static lu_byte *loop_info(const Proto *p) {
   free(depth);
   free(end);
   ((pweval_loops_head *)buffer)->code = p->code;
+  ((pweval_loops_head *)buffer)->tm_index = tm_index;
+  ((pweval_loops_head *)buffer)->tm_index_hash = tm_index->hash;
+  ((pweval_loops_head *)buffer)->self_cache = cache;
+  ((pweval_loops_head *)buffer)->self_index_at = (unsigned int)index_at;
   return buffer;
 }
 
@@ -229,12 +259,13 @@ static lu_byte *loop_info(const Proto *p) {
  * specialized on the prototype's code and constants (constant memory) and
  * its address; L, ci and the frame's base stay runtime arguments. The answer goes to p->pweval_spec. Returns the
  * number of requests filed, or -1 when out of memory. */
-static int request_proto(Proto *p, const Proto *parent, int index, uint32_t *next_id) {
+static int request_proto(Proto *p, const Proto *parent, int index, TString *tm_index,
+                         uint32_t *next_id) {
   int filed = 1;
   lu_byte *loops;
   weval_req_t *req = pweval_req_begin(PWEVAL_FUNC(luaV_execute_spec), (*next_id)++, 0,
                                       &p->pweval_spec);
-  loops = loop_info(p);
+  loops = loop_info(p, tm_index);
   if (loops == NULL) return -1;
   {
     int nameup = -1;
@@ -250,11 +281,11 @@ static int request_proto(Proto *p, const Proto *parent, int index, uint32_t *nex
     pweval_arg_memory(req, p->k, (uint32_t)p->sizek * (uint32_t)sizeof(TValue));
   else
     pweval_arg_i32(req, 0); /* no constants: never read */
-  pweval_arg_memory(req, loops, PWEVAL_LOOPS_HEAD + (uint32_t)p->sizecode);
+  pweval_arg_memory(req, loops, ((const pweval_loops_head *)loops)->self_index_at + 2 * (uint32_t)p->sizecode);
   pweval_arg_i32(req, (uint32_t)(uintptr_t)p); /* proto */
   if (!pweval_req_submit(req)) return -1;
   for (int i = 0; i < p->sizep; i++) {
-    int n = request_proto(p->p[i], p, i, next_id);
+    int n = request_proto(p->p[i], p, i, tm_index, next_id);
     if (n < 0) return -1;
     filed += n;
   }
@@ -266,5 +297,5 @@ static int request_proto(Proto *p, const Proto *parent, int index, uint32_t *nex
 int pweval_lua_request(lua_State *L, uint32_t *next_id) {
   const TValue *o = s2v(L->top.p - 1);
   if (!ttisLclosure(o)) return 0;
-  return request_proto(clLvalue(o)->p, NULL, 0, next_id);
+  return request_proto(clLvalue(o)->p, NULL, 0, G(L)->tmname[TM_INDEX], next_id);
 }

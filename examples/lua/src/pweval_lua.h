@@ -74,11 +74,52 @@ int luaV_execute_spec(lua_State *L, CallInfo *ci, uintptr_t stackbase, LClosure 
 /* The head of `loops`, before the instructions' bytes (pweval_lua.c's
  * loop_info): the address of the prototype's own code, of which `code` is
  * the request's copy. A specialized body computes the PC it saves in
- * `ci` from it, a constant there, where it used to be an argument. */
+ * `ci` from it, a constant there, where it used to be an argument. And
+ * the name `__index` of the prototype's Lua state (G(L)->tmname[TM_INDEX],
+ * fixed for the state's life) with its hash: OP_SELF's method walk looks
+ * it up in every metatable on the way, and read from here both are
+ * constants, not three dependent loads through L. */
 typedef struct {
   const Instruction *code;
+  TString *tm_index;
+  unsigned int tm_index_hash;
+  struct pweval_self_cache *self_cache; /* the prototype's OP_SELF caches */
+  unsigned int self_index_at;           /* where the cache indexes start */
 } pweval_loops_head;
-#define PWEVAL_LOOPS_HEAD 8
+#define PWEVAL_LOOPS_HEAD 24
+
+/* A specialized OP_SELF with a constant method name remembers where the
+ * methods it looked up through `__index` tables were found (the method
+ * walk, pweval_lvm_spec.c), one entry per receiver metatable, for the last
+ * PWEVAL_SELF_WAYS metatables it saw (a call site in a loop over objects
+ * of a few classes sees each class in turn). An entry answers while
+ * nothing that could change the lookup happened: the receiver's
+ * metatable is the entry's, each `__index` field walked still holds the
+ * same table, the method's field is not empty, and pweval_meta_epoch
+ * has not moved. The walk marks every metatable and `__index` table it
+ * went through as watched (ltable.h), and the epoch moves at any new key,
+ * filled empty value, resize, new metatable or free of a watched table.
+ * Those are all the ways the walk's answer can change: a table on the
+ * way can only gain the name through a new key or a filled empty value,
+ * only a resize moves a field (a new key may move another key's node,
+ * and may take the node of a removed one), and a freed table's memory
+ * may become another table. Changes to tables nobody walked (objects
+ * being built, arrays) leave the caches alone. */
+typedef struct {
+  unsigned long long epoch; /* pweval_meta_epoch when filled; never 0 then */
+  Table *mt;                /* the receiver's metatable */
+  const TValue *index[3];   /* the `__index` field of each metatable walked */
+  Table *table[3];          /* the table it held; unused levels repeat the last */
+  const TValue *slot;       /* the method's field */
+} pweval_self_entry;
+#define PWEVAL_SELF_WAYS 4
+typedef struct pweval_self_cache {
+  pweval_self_entry entry[PWEVAL_SELF_WAYS];
+  unsigned int next; /* the entry a new metatable takes */
+} pweval_self_cache;
+/* An OP_SELF without a cache (its name is not a constant short string). */
+#define PWEVAL_NO_SELF_CACHE 0xFFFF
+#define PWEVAL_MAX_SELF_CACHES 0xFFFF
 _Static_assert(sizeof(pweval_loops_head) <= PWEVAL_LOOPS_HEAD, "pweval_loops_head fits the head");
 #define PWEVAL_LOOP_INFO(pc) loops[PWEVAL_LOOPS_HEAD + ((pc) - code)]
 
@@ -346,7 +387,15 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults,
  * the first `__index` tables inline (pweval_lvm_spec.c); the generic body
  * calls luaV_finishget as stock Lua does. */
 #if PWEVAL_SPEC
-#define PWEVAL_FINISHGET_SELF pweval_finishget_self
+#define PWEVAL_SELF_CACHE_AT(pc) \
+  (((const unsigned short *)(loops + ((const pweval_loops_head *)loops)->self_index_at))[(pc) - code])
+#define PWEVAL_SELF_CACHE(pc) \
+  (PWEVAL_SELF_CACHE_AT(pc) == PWEVAL_NO_SELF_CACHE \
+       ? NULL \
+       : ((const pweval_loops_head *)loops)->self_cache + PWEVAL_SELF_CACHE_AT(pc))
+#define PWEVAL_FINISHGET_SELF(L, t, key, val, slot) \
+  pweval_finishget_self(L, t, key, val, slot, (const pweval_loops_head *)loops, \
+                        PWEVAL_SELF_CACHE(pc - 1))
 #else
 #define PWEVAL_FINISHGET_SELF luaV_finishget
 #endif

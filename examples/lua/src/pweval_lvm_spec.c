@@ -64,17 +64,23 @@
 #include "ltable.h"
 #include "ltm.h"
 #include "lvm.h"
+#include "ldebug.h"
+#include "pweval_lua.h"
 
 static const TValue pweval_absentkey = {ABSTKEYCONSTANT};
 
-static inline const TValue *pweval_getshortstr(Table *t, TString *key) {
-  const Node *n = gnode(t, lmod(key->hash, sizenode(t)));
+static inline const TValue *pweval_getshortstr_hashed(Table *t, TString *key, unsigned int hash) {
+  const Node *n = gnode(t, lmod(hash, sizenode(t)));
   if (keyisshrstr(n) && keystrval(n) == key) return gval(n);
   if (gnext(n) == 0) return &pweval_absentkey;
   n += gnext(n);
   if (keyisshrstr(n) && keystrval(n) == key) return gval(n);
   if (gnext(n) == 0) return &pweval_absentkey;
   return luaH_getshortstr(t, key);
+}
+
+static inline const TValue *pweval_getshortstr(Table *t, TString *key) {
+  return pweval_getshortstr_hashed(t, key, key->hash);
 }
 
 static inline const TValue *pweval_getstr(Table *t, TString *key) {
@@ -92,11 +98,30 @@ static inline const TValue *pweval_gettm(Table *events, TMS event, TString *enam
   return tm;
 }
 
+/* fasttm(L, mt, TM_INDEX) with the name `__index` and its hash from the
+ * request's constants (pweval_loops_head), where fasttm reads them
+ * through L. */
+static inline const TValue *pweval_index_tm(Table *mt, const pweval_loops_head *head) {
+  const TValue *tm;
+  if (mt == NULL || (mt->flags & (1u << TM_INDEX))) return NULL;
+  tm = pweval_getshortstr_hashed(mt, head->tm_index, head->tm_index_hash);
+  if (notm(tm)) {
+    mt->flags |= cast_byte(1u << TM_INDEX);
+    return NULL;
+  }
+  return tm;
+}
+
 /* From here on, lvm.c's lookups (and fasttm's, in the method walk below)
  * are the inline ones. */
 #define luaH_getshortstr pweval_getshortstr
 #define luaH_getstr pweval_getstr
 #define luaT_gettm pweval_gettm
+
+/* Does `field` hold the table `h`? */
+static inline int pweval_holds_table(const TValue *field, const Table *h) {
+  return rawtt(field) == ctb(LUA_VTABLE) && gcvalue(field) == obj2gco(h);
+}
 
 /* OP_SELF's miss (PWEVAL_FINISHGET_SELF): a method found through up to
  * three `__index` tables (instance, class, base classes) is looked up
@@ -104,22 +129,67 @@ static inline const TValue *pweval_gettm(Table *events, TMS event, TString *enam
  * else (a function `__index`, a longer chain, a receiver that is not a
  * table) continues in luaV_finishget from where this stopped, which is
  * where its own loop would be. Fully unrolled, like the probe (whose
- * loop form measured 20% slower, see above). */
+ * loop form measured 20% slower, see above).
+ *
+ * With a `cache` (an OP_SELF whose name is a constant, pweval_lua.h's
+ * pweval_self_cache), a walk that finds the method remembers where, and
+ * while the cache holds, the next lookup at this OP_SELF reads the method
+ * from there: a few independent loads instead of a chain of hash probes.
+ * The cache is invalidated (epoch 0) before it is written, so a walk that
+ * stops half-way leaves no half-written cache that could match. */
 static inline void pweval_finishget_self(lua_State *L, const TValue *t, TValue *key, StkId val,
-                                         const TValue *slot) {
-  int level;
+                                         const TValue *slot, const pweval_loops_head *head,
+                                         pweval_self_cache *cache) {
+  int level, way;
   if (slot != NULL && ttisshrstring(key)) {
+    Table *mt = hvalue(t)->metatable;
+    pweval_self_entry *e = NULL;
+    if (cache != NULL) {
+#pragma clang loop unroll(full)
+      for (way = 0; way < PWEVAL_SELF_WAYS; way++)
+        if (cache->entry[way].mt == mt) e = &cache->entry[way];
+      if (e != NULL && e->epoch == pweval_meta_epoch && pweval_holds_table(e->index[0], e->table[0]) &&
+          pweval_holds_table(e->index[1], e->table[1]) &&
+          pweval_holds_table(e->index[2], e->table[2]) && !isempty(e->slot)) {
+        setobj2s(L, val, e->slot);
+        return;
+      }
+      if (e == NULL) {
+        e = &cache->entry[cache->next % PWEVAL_SELF_WAYS];
+        cache->next++;
+      }
+      e->epoch = 0;
+      e->mt = mt;
+    }
 #pragma clang loop unroll(full)
     for (level = 0; level < 3; level++) {
-      const TValue *tm = fasttm(L, hvalue(t)->metatable, TM_INDEX);
+      Table *events = hvalue(t)->metatable;
+      const TValue *tm = pweval_index_tm(events, head);
       if (tm == NULL) {
         setnilvalue(s2v(val));
         return;
       }
       if (!ttistable(tm)) break;
       t = tm;
+      if (e != NULL) {
+        /* What the entry depends on: changes to these move the epoch. */
+        events->flags |= PWEVAL_WATCHED;
+        hvalue(tm)->flags |= PWEVAL_WATCHED;
+        e->index[level] = tm;
+        e->table[level] = hvalue(tm);
+      }
       slot = pweval_getshortstr(hvalue(t), tsvalue(key));
       if (!isempty(slot)) {
+        if (e != NULL) {
+          int rest;
+#pragma clang loop unroll(full)
+          for (rest = level + 1; rest < 3; rest++) {
+            e->index[rest] = tm;
+            e->table[rest] = hvalue(tm);
+          }
+          e->slot = slot;
+          e->epoch = pweval_meta_epoch;
+        }
         setobj2s(L, val, slot);
         return;
       }

@@ -267,6 +267,35 @@ pub(super) const META: &[&str] = &[
     local ok2, e2 = pcall(function() return o:who() end)
     prev.__index = prev
     print($T, ok2, strip(e2), o:who(), o.nothere) mix(s)"##,
+    // Method calls from one warm call site while the classes change under
+    // them, one change per round, chosen from $X and $Y: the specialized
+    // body remembers where each receiver class's method was found and must
+    // see every change (a method replaced, gained or lost on the way, an
+    // own field, an `__index` moved, a new metatable, a class grown).
+    r##"local A = {} A.__index = A
+    function A:m() return 1 end
+    local B = setmetatable({}, {__index = A}) B.__index = B
+    local C = setmetatable({}, {__index = B}) C.__index = C
+    local O = {m = function() return 50 end}
+    local objs = {setmetatable({}, A), setmetatable({}, B), setmetatable({}, C)}
+    local seen = ""
+    for round = 1, 14 do
+      for i = 1, 3 do
+        local ok, v = pcall(function() return objs[i]:m() end)
+        seen = seen .. (ok and v or "e") .. ","
+      end
+      local act = (round * ($X % 13 + 1) + $Y) % 10
+      if act == 0 or act == 8 then A.m = function() return round * 2 end
+      elseif act == 1 then B.m = function() return 100 + round end
+      elseif act == 2 then B.m = nil
+      elseif act == 3 then rawset(objs[3], "m", function() return 7 end)
+      elseif act == 4 then objs[3].m = nil
+      elseif act == 5 then getmetatable(B).__index = (getmetatable(B).__index == A) and O or A
+      elseif act == 6 then setmetatable(C, {__index = (round % 2 == 0) and A or B})
+      elseif act == 7 then for k = 1, $K * 4 do A[k * 1000] = k end
+      else A.m = nil end -- 9
+    end
+    print($T, seen) mix(#seen)"##,
 ];
 
 pub(super) const COROUTINES: &[&str] = &[
