@@ -8,7 +8,7 @@
 //!   its `.expected` stdout and `.status`; stderr (Lua's error messages and
 //!   tracebacks) must match between the two Wasm builds and native Lua.
 //!   Every prototype must be specialized (the build's summary says so).
-//! - Random programs (lua_gen.rs, `LUA_DIFF_PROGRAMS`, default 300): they
+//! - Random programs (lua_gen/, `LUA_DIFF_PROGRAMS`, default 300): they
 //!   share snapshots, a few hundred modules each, run one per instance by a
 //!   driver that `require`s the program named on its command line.
 //!
