@@ -88,9 +88,10 @@ static inline const TValue *pweval_getstr(Table *t, TString *key) {
 }
 
 /* ltm.c's luaT_gettm (fasttm's slow half): the lookup, and the cached
- * absence of the event in the metatable's flags. */
-static inline const TValue *pweval_gettm(Table *events, TMS event, TString *ename) {
-  const TValue *tm = pweval_getshortstr(events, ename);
+ * absence of the event in the metatable's flags; `hash` is ename's. */
+static inline const TValue *pweval_gettm_hashed(Table *events, TMS event, TString *ename,
+                                               unsigned int hash) {
+  const TValue *tm = pweval_getshortstr_hashed(events, ename, hash);
   if (notm(tm)) {
     events->flags |= cast_byte(1u << event);
     return NULL;
@@ -98,18 +99,16 @@ static inline const TValue *pweval_gettm(Table *events, TMS event, TString *enam
   return tm;
 }
 
+static inline const TValue *pweval_gettm(Table *events, TMS event, TString *ename) {
+  return pweval_gettm_hashed(events, event, ename, ename->hash);
+}
+
 /* fasttm(L, mt, TM_INDEX) with the name `__index` and its hash from the
  * request's constants (pweval_loops_head), where fasttm reads them
  * through L. */
 static inline const TValue *pweval_index_tm(Table *mt, const pweval_loops_head *head) {
-  const TValue *tm;
   if (mt == NULL || (mt->flags & (1u << TM_INDEX))) return NULL;
-  tm = pweval_getshortstr_hashed(mt, head->tm_index, head->tm_index_hash);
-  if (notm(tm)) {
-    mt->flags |= cast_byte(1u << TM_INDEX);
-    return NULL;
-  }
-  return tm;
+  return pweval_gettm_hashed(mt, TM_INDEX, head->tm_index, head->tm_index_hash);
 }
 
 /* From here on, lvm.c's lookups (and fasttm's, in the method walk below)
