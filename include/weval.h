@@ -409,6 +409,22 @@ void weval_print(const char* message, uint32_t line, uint32_t val) PWEVAL_IMPORT
  * bucket (weval uses it to bound code growth); pweval may ignore it. */
 void weval_context_bucket(uint32_t bucket) PWEVAL_IMPORT("context.bucket");
 
+/* pweval's own (weval has no such intrinsic; guests for weval need not use
+ * it). Promise that the object at `p` shares no byte with the memory the
+ * function reaches through its other pointer arguments, its frame and the
+ * constants it is specialized on: `p` is the start of an allocation of its
+ * own, or a place inside one that the others never point into.
+ * generic: returns `p`.
+ * specialized: returns `p`; what the function knows it stored or loaded at
+ *   `p` plus a constant offset (up to 16 MiB either way) survives its stores
+ *   through other pointer arguments, and the reverse. A store through a
+ *   pointer loaded from memory, or any call, still forgets everything.
+ *   A false promise makes the output wrong: a store through another
+ *   argument that does reach the object leaves a stale value in use.
+ * Example: an interpreter frame's register file (`base`) against its VM
+ * state struct (`vm->top`, `vm->pc`). */
+void* pweval_disjoint(void* p) PWEVAL_IMPORT("pweval.disjoint");
+
 PWEVAL_END_C
 
 #undef PWEVAL_IMPORT
@@ -469,6 +485,7 @@ static inline void weval_print(const char* message, uint32_t line, uint32_t val)
   (void)line;
   (void)val;
 }
+static inline void* pweval_disjoint(void* p) { return p; }
 static inline void weval_context_bucket(uint32_t bucket) { (void)bucket; }
 PWEVAL_END_C
 

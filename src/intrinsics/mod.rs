@@ -63,6 +63,12 @@ pub enum Intrinsic {
     /// budget allows, else 0 (also in generic code): `self_calls` chooses
     /// with it between an inlined activation and a call, both exact.
     InlineSelf,
+    /// pweval's own, for guests (`pweval_disjoint` in weval.h):
+    /// `disjoint(p)` is `p`; to the specializer, the object at `p` (the
+    /// root of the symbolic address `p`) shares no byte with what the
+    /// function's other roots point at, so a store through one leaves what
+    /// is known of the other (`memfacts.rs`).
+    Disjoint,
 }
 
 /// The function index `inline.rs` calls `known.eq` through: Wasm
@@ -109,6 +115,7 @@ const TABLE: &[(Intrinsic, &str, &[ValType], &[ValType])] = &[
     (KnownBuffer, "pweval.known.buffer", &[I32], &[I32]),
     (OwnSlot, "pweval.own.slot", &[], &[I32]),
     (InlineSelf, "pweval.inline.self", &[I32], &[I32]),
+    (Disjoint, "pweval.disjoint", &[I32], &[I32]),
 ];
 
 impl Intrinsic {

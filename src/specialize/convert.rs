@@ -41,29 +41,48 @@ pub fn narrow_cell(size: i64, ty: Type) -> Option<Cell> {
 }
 
 /// The steps that turn a value known for `cell` (of type `cell.ty()`, its
-/// low `cell.size()` bytes being the cell's) into what a load of the same
-/// `size` bytes as `ty` returns (sign-extending when `signed`); `None`
-/// when the sizes differ or no exact conversion exists.
+/// low `cell.size()` bytes being the cell's) into what a load of the
+/// first `size` bytes of it as `ty` returns (sign-extending when
+/// `signed`); `None` when the load reads past the cell or no exact
+/// conversion exists.
+///
+/// A load may be narrower than the cell: memory is little-endian, so it
+/// reads the value's low bytes. Lua copies a register's 8-byte value with
+/// `i64.store` and reads a table or closure pointer out of it with
+/// `i32.load`.
 pub fn steps(cell: Cell, size: i64, ty: Type, signed: bool) -> Option<Vec<Step>> {
-    if cell.size() != size {
+    if cell.size() < size {
         return None;
     }
-    let from = cell.ty();
+    let mut from = cell.ty();
     // The same bits as another type, full width.
-    let pun = match (from, ty, size) {
-        (Type::F64, Type::I64, 8) => Some(Operator::I64ReinterpretF64),
-        (Type::I64, Type::F64, 8) => Some(Operator::F64ReinterpretI64),
-        (Type::F32, Type::I32, 4) => Some(Operator::I32ReinterpretF32),
-        (Type::I32, Type::F32, 4) => Some(Operator::F32ReinterpretI32),
+    let pun = match (from, ty, size == cell.size()) {
+        (Type::F64, Type::I64, true) => Some(Operator::I64ReinterpretF64),
+        (Type::I64, Type::F64, true) => Some(Operator::F64ReinterpretI64),
+        (Type::F32, Type::I32, true) => Some(Operator::I32ReinterpretF32),
+        (Type::I32, Type::F32, true) => Some(Operator::F32ReinterpretI32),
         _ => None,
     };
     if let Some(op) = pun {
         return Some(vec![step(op, None, ty)]);
     }
+    let mut out = Vec::new();
+    // Low bytes of a float: its bits as the integer of its width first.
+    if size < cell.size() {
+        match from {
+            Type::F64 => out.push(step(Operator::I64ReinterpretF64, None, Type::I64)),
+            Type::F32 => out.push(step(Operator::I32ReinterpretF32, None, Type::I32)),
+            _ => {}
+        }
+        from = match from {
+            Type::F64 => Type::I64,
+            Type::F32 => Type::I32,
+            other => other,
+        };
+    }
     if !matches!(from, Type::I32 | Type::I64) || !matches!(ty, Type::I32 | Type::I64) {
         return None;
     }
-    let mut out = Vec::new();
     match (from, ty) {
         (Type::I64, Type::I32) => out.push(step(Operator::I32WrapI64, None, Type::I32)),
         (Type::I32, Type::I64) => out.push(step(Operator::I64ExtendI32U, None, Type::I64)),

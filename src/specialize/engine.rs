@@ -725,6 +725,12 @@ impl<'a> Engine<'a> {
                 Ok(None)
             }
             AssumeConstMemory | AssumeConstMemoryTransitive => Ok(Some(args[0])),
+            Disjoint => {
+                if let AVal::Addr { root, .. } = args[0] {
+                    walk.extras.insert(Extra::Disjoint(root), AVal::konst(Konst::I32(1)));
+                }
+                Ok(Some(args[0]))
+            }
             KnownBuffer => Ok(Some(match args[0].as_const() {
                 Some(Konst::I32(addr)) => match self.buffers.iter().position(|b| b.addr == addr) {
                     Some(id) => AVal::Const { k: Konst::I32(addr), buf: super::fold::buf_id(id) },

@@ -210,12 +210,15 @@ fn escapes(op: &Operator, i: usize, args: &[AVal]) -> bool {
 }
 
 /// Operations that may write memory in ways the facts do not model.
+/// Growing memory changes no byte, and an operator that can only trap
+/// (an integer division, a float-to-integer truncation) writes nothing:
+/// if it traps, nothing after it runs.
 fn unknown_effect(op: &Operator) -> bool {
-    use Operator::*;
-    if op.is_pure() || load_shape(op).is_some() || store_shape(op).is_some() || op.is_call() {
+    use waffle::SideEffect;
+    if load_shape(op).is_some() || store_shape(op).is_some() || op.is_call() || matches!(op, Operator::MemoryGrow { .. }) {
         return false;
     }
-    !matches!(op, GlobalGet { .. } | GlobalSet { .. } | MemorySize { .. } | MemoryGrow { .. } | Nop | Unreachable)
+    op.effects().iter().any(|e| matches!(e, SideEffect::WriteMem | SideEffect::All))
 }
 
 impl Engine<'_> {
@@ -261,9 +264,10 @@ impl Engine<'_> {
                 return Some(v);
             }
         }
-        // A narrow (or 32-bit of 64) read of a constant written narrow.
-        for cell in [Cell::I32N8, Cell::I64N8, Cell::I32N16, Cell::I64N16, Cell::I64N32, Cell::I32] {
-            if cell.size() != size || Some(cell) == full {
+        // A read of a constant's first bytes, the constant written as wide
+        // as the read or wider (little-endian: its low bytes).
+        for cell in [Cell::I32N8, Cell::I64N8, Cell::I32N16, Cell::I64N16, Cell::I64N32, Cell::I32, Cell::F32, Cell::I64, Cell::F64] {
+            if cell.size() < size || Some(cell) == full {
                 continue;
             }
             if let Some(AVal::Const { k, .. }) = walk.extras.get(&Extra::Mem(MemKey { root, off, cell })) {
@@ -272,10 +276,10 @@ impl Engine<'_> {
                 }
             }
         }
-        // The same bytes written or read with another type or width: the
-        // known value, converted (`convert.rs`).
+        // The same bytes, or the first of them, written or read with
+        // another type or width: the known value, converted (`convert.rs`).
         for cell in [Cell::I32N8, Cell::I64N8, Cell::I32N16, Cell::I64N16, Cell::I64N32, Cell::I32, Cell::I64, Cell::F32, Cell::F64] {
-            if cell.size() != size || Some(cell) == full {
+            if cell.size() < size || Some(cell) == full {
                 continue;
             }
             let Some(&known) = walk.extras.get(&Extra::Mem(MemKey { root, off, cell })) else { continue };
@@ -590,18 +594,22 @@ const NEAR: i64 = 1 << 24;
 
 /// A store at `root + off` (outside a private frame): facts of other roots
 /// that are not private may be about the same bytes (two arguments may
-/// point to the same place) and go; the same root's facts stay, except
-/// those the store overlaps (`forget_range`): `root + a` and `root + b`
-/// with distinct small offsets are distinct addresses. Far offsets keep
-/// nothing.
+/// point to the same place) and go, unless the guest said one of the two
+/// roots is an object of its own (`pweval.disjoint`: Lua's stack, which a
+/// store to `L->top` or `ci->u.l.savedpc` cannot reach); the same root's
+/// facts stay, except those the store overlaps (`forget_range`): `root + a`
+/// and `root + b` with distinct small offsets are distinct addresses. Far
+/// offsets keep nothing.
 fn forget_other_roots(walk: &mut Walk, root: u32, off: i64) {
     let near = |o: i64| o.abs() < NEAR;
+    let disjoint = |r: u32| walk.extras.contains_key(&Extra::Disjoint(r));
+    let apart = |r: u32| r == root || disjoint(root) || disjoint(r);
     let kept: Vec<(Extra, AVal)> = walk
         .extras
         .iter()
         .filter(|(k, _)| near(off) && match k {
-            Extra::Mem(m) => m.root == root && near(m.off),
-            Extra::Fill { root: r, start, end } => *r == root && near(*start) && near(*end),
+            Extra::Mem(m) => apart(m.root) && near(m.off),
+            Extra::Fill { root: r, start, end } => apart(*r) && near(*start) && near(*end),
             _ => false,
         })
         .map(|(k, v)| (*k, *v))

@@ -243,12 +243,15 @@ pub enum Extra {
     Private(u32),
     /// Global `g` holds this symbolic address (the stack pointer).
     Global(u32),
+    /// The guest said (`pweval.disjoint`) that the object at root `n`
+    /// shares no byte with what any other root points at.
+    Disjoint(u32),
 }
 
 impl Extra {
     pub fn ty(self) -> Type {
         match self {
-            Extra::Root(_) | Extra::Fill { .. } | Extra::Global(_) => Type::I32,
+            Extra::Root(_) | Extra::Fill { .. } | Extra::Global(_) | Extra::Disjoint(_) => Type::I32,
             Extra::Private(_) => Type::I64,
             Extra::Reg(_) | Extra::Slot(_) => Type::I64,
             Extra::Mem(key) => key.cell.ty(),

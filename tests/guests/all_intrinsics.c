@@ -95,6 +95,8 @@ static inline __attribute__((always_inline)) uint64_t vm(const uint8_t* code, ui
     }                           \
   } while (0)
   /* sp points at the next free slot; entry k from the top lives at sp-1-k. */
+  /* The frame is the caller's own memory, apart from the bytecode. */
+  frame = (uint64_t*)pweval_disjoint(frame);
   uint64_t* locals = frame;
   uint64_t* sp = frame + NUM_LOCALS;
   uint32_t depth = 0;

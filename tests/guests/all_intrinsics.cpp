@@ -105,7 +105,8 @@ template <bool Spec>
 __attribute__((noinline)) uint64_t vm(const uint8_t* code, uint32_t len, uint64_t bias,
                                       float fscale, double dscale, uint64_t input,
                                       uint64_t* frame) {
-  Machine<Spec> m(frame);
+  // The frame is the caller's own memory, apart from the bytecode.
+  Machine<Spec> m(static_cast<uint64_t*>(pweval_disjoint(frame)));
   uint64_t result = kError;
   uint32_t pc = 0;
   weval_assert_const32(len, __LINE__);
