@@ -245,9 +245,13 @@ extern uint32_t pweval_spec_invocations;
  * track the registers, keep their values and tags across instructions in
  * locals and fold the type tests on them. With the hand-off above, `base`
  * only changes where Lua itself reloads it after a call (OP_TFORCALL,
- * OP_RETURN). Generic: stock Lua, whose `stackbase` is 0 and unused. */
+ * OP_RETURN). The stack is an allocation of its own, apart from the
+ * lua_State and the CallInfo the body writes (`L->top`,
+ * `ci->u.l.savedpc`), which pweval_disjoint tells pweval: those stores
+ * then leave what is known of the registers. Generic: stock Lua, whose
+ * `stackbase` is 0 and unused. */
 #if PWEVAL_SPEC
-#define PWEVAL_BASE(computed) ((StkId)stackbase)
+#define PWEVAL_BASE(computed) ((StkId)pweval_disjoint((void *)stackbase))
 #else
 #define PWEVAL_BASE(computed) (computed)
 #endif
@@ -398,6 +402,35 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults,
                         PWEVAL_SELF_CACHE(pc - 1))
 #else
 #define PWEVAL_FINISHGET_SELF luaV_finishget
+#endif
+
+/* Numeric for loops, specialized body. pweval keeps what it knows of the
+ * registers (their tags, their values) across a loop's back edge only
+ * when no path into the loop's head made a call, and a call it cannot see
+ * into forgets everything. So the paths that call out for a case an
+ * integer loop never meets are slow paths (PWEVAL_SLOW), which reach the
+ * head of an innermost loop in its factless copy, not the fast one:
+ * - OP_FORPREP with an initial value, limit or step that is not an
+ *   integer (a float loop, or values forprep converts or rejects);
+ * - forlimit reads an integer limit inline (PWEVAL_TOINTEGER), where
+ *   stock Lua calls luaV_tointeger, which returns the same for it;
+ * - OP_MOD and OP_MODK on floats, which call fmod (PWEVAL_MODF);
+ * - a bitwise instruction's float operand, which luaV_tointegerns
+ *   converts by a call (`tointegerns`, pweval_lvm_spec.c).
+ * With them, `loops`' inner loop keeps its registers' tags from one
+ * iteration to the next. Generic: stock Lua. */
+#if PWEVAL_SPEC
+#define PWEVAL_TOINTEGER(o, p, mode) \
+  (ttisinteger(o) ? (*(p) = ivalue(o), 1) : luaV_tointeger(o, p, mode))
+#define PWEVAL_FORPREP(ra) \
+  ((ttisinteger(s2v(ra)) && ttisinteger(s2v((ra) + 1)) && ttisinteger(s2v((ra) + 2))) \
+       ? (void)0 \
+       : (void)PWEVAL_SLOW())
+#define PWEVAL_MODF(L, a, b) (PWEVAL_SLOW(), luaV_modf(L, a, b))
+#else
+#define PWEVAL_TOINTEGER luaV_tointeger
+#define PWEVAL_FORPREP(ra) ((void)0)
+#define PWEVAL_MODF luaV_modf
 #endif
 
 /* A Lua call runs in its own invocation when the caller is specialized,

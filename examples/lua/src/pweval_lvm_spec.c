@@ -67,6 +67,14 @@
 #include "ldebug.h"
 #include "pweval_lua.h"
 
+/* lvm.h's `tointegerns`, whose non-integer case calls luaV_tointegerns, with
+ * that case a slow path (see "Numeric for loops" in pweval_lua.h). Only
+ * luaV_execute's bitwise instructions use it in lvm.c. */
+#undef tointegerns
+#define tointegerns(o,i) \
+  (l_likely(ttisinteger(o)) ? (*(i) = ivalue(o), 1) \
+                            : (PWEVAL_SLOW(), luaV_tointegerns(o,i,LUA_FLOORN2I)))
+
 static const TValue pweval_absentkey = {ABSTKEYCONSTANT};
 
 static inline const TValue *pweval_getshortstr_hashed(Table *t, TString *key, unsigned int hash) {
