@@ -410,17 +410,19 @@ void weval_print(const char* message, uint32_t line, uint32_t val) PWEVAL_IMPORT
 void weval_context_bucket(uint32_t bucket) PWEVAL_IMPORT("context.bucket");
 
 /* pweval's own (weval has no such intrinsic; guests for weval need not use
- * it). Promise that the object at `p` shares no byte with the memory the
- * function reaches through its other pointer arguments, its frame and the
- * constants it is specialized on: `p` is the start of an allocation of its
- * own, or a place inside one that the others never point into.
+ * it). `p` is one of the specialized function's arguments, or one plus a
+ * constant. Promise: the bytes the function reads or writes at that
+ * argument plus a constant (up to 16 MiB either way) are never bytes it
+ * reads or writes through its other arguments, its frame or the constants
+ * it is specialized on. True when the argument points into an allocation
+ * of its own that nothing else the function is given points into.
  * generic: returns `p`.
- * specialized: returns `p`; what the function knows it stored or loaded at
- *   `p` plus a constant offset (up to 16 MiB either way) survives its stores
- *   through other pointer arguments, and the reverse. A store through a
- *   pointer loaded from memory, or any call, still forgets everything.
+ * specialized: returns `p`; what the function knows it stored or loaded
+ *   there survives its stores through the other arguments, and the
+ *   reverse. A store through a pointer loaded from memory, or any call,
+ *   still forgets everything.
  *   A false promise makes the output wrong: a store through another
- *   argument that does reach the object leaves a stale value in use.
+ *   argument that does reach those bytes leaves a stale value in use.
  * Example: an interpreter frame's register file (`base`) against its VM
  * state struct (`vm->top`, `vm->pc`). */
 void* pweval_disjoint(void* p) PWEVAL_IMPORT("pweval.disjoint");
