@@ -326,6 +326,8 @@ fn specialize_once(
             return Err(fail(why, Some(&engine.s), None));
         }
     }
+    lowering::within_time(started, cx.limits, "after specializing")
+        .map_err(|e| fail(e, Some(&engine.s), None))?;
     stats.cold_paths = engine.cold_paths();
     let origins = cx.want_explain.then(|| engine.origin_pcs());
     finalize::finalize(&mut engine);
@@ -334,8 +336,10 @@ fn specialize_once(
     if cfg!(debug_assertions) {
         ir::verify(&body).map_err(|e| fail(format!("after specialization: {e}"), Some(&body), None))?;
     }
-    let cleaned = ir::guard(|| cleanup::run(&mut body)).and_then(|r| r);
+    let deadline = started + cx.limits.max_time;
+    let cleaned = ir::guard(|| cleanup::run(&mut body, deadline)).and_then(|r| r);
     cleaned.map_err(|e| fail(e, Some(&body), None))?;
+    lowering::within_time(started, cx.limits, "after clean-up").map_err(|e| fail(e, Some(&body), None))?;
     let compares = switches::run(&mut body);
     if let Some(sp) = cx.stack_pointer {
         stats.frame_elided = frame::run(&mut body, sp);

@@ -74,6 +74,40 @@ fn a_request_over_budget_falls_back_alone() {
     }
 }
 
+/// With no time at all, every request stops at its first time check (the
+/// engine's, or the ones between the stages after it) and falls back
+/// naming `--max-time`; the module still computes what the generic build
+/// does.
+#[test]
+fn a_request_out_of_time_falls_back_naming_the_limit() {
+    let snap = snapshot("budget_no_time", &program(8));
+    let engine = wasmtime::Engine::default();
+    let generic = pweval::process(&snap, &pweval::Options { generic_only: true, ..Default::default() }).unwrap();
+    let limits = pweval::specialize::Limits { max_time: std::time::Duration::ZERO, ..Default::default() };
+    let out = pweval::process(&snap, &pweval::Options { limits, ..Default::default() }).unwrap();
+    assert_eq!(out.report.skipped, out.report.requests.len(), "{:?}", out.report.diagnostics);
+    for r in &out.report.requests {
+        assert!(
+            matches!(r.outcome, pweval::Outcome::Skipped(ref why) if why.contains("--max-time")),
+            "{:?}",
+            r.outcome
+        );
+    }
+    // `small` is specialized in fewer blocks than the engine processes
+    // between its own time checks (64), so the check between stages is
+    // the one that stops it.
+    assert!(
+        matches!(request(&out, 0).outcome, pweval::Outcome::Skipped(ref why) if why.contains("after specializing")),
+        "{:?}",
+        request(&out, 0).outcome
+    );
+    for scale in ["0", "5"] {
+        let args = vec!["--scale".to_string(), scale.to_string()];
+        let (s, g) = (run(&engine, &out.wasm, &args), run(&engine, &generic.wasm, &args));
+        assert_eq!((s.stdout, s.exit_code, s.trap), (g.stdout, g.exit_code, g.trap), "scale {scale}");
+    }
+}
+
 #[test]
 fn sequential_ifs_cost_grows_linearly() {
     let mut sizes = Vec::new();
