@@ -64,10 +64,10 @@ pub enum Intrinsic {
     /// with it between an inlined activation and a call, both exact.
     InlineSelf,
     /// pweval's own, for guests (`pweval_disjoint` in weval.h):
-    /// `disjoint(p)` is `p`; to the specializer, the object at `p` (the
-    /// root of the symbolic address `p`) shares no byte with what the
-    /// function's other roots point at, so a store through one leaves what
-    /// is known of the other (`memfacts.rs`).
+    /// `disjoint(p)` is `p`; to the specializer, the bytes at `p`'s root
+    /// (the argument `p` is, plus a constant) plus any near constant are
+    /// never bytes reached through another root, so a store through one
+    /// leaves what is known of the other (`memfacts.rs`).
     Disjoint,
 }
 

@@ -8,22 +8,20 @@
 //! everything it safely could.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
 
 use waffle::{Block, FunctionBody, Value, ValueDef};
 
-pub fn run(body: &mut FunctionBody, deadline: Instant) -> Result<(), String> {
+/// `within_time(stage)` is the request's time budget
+/// (`Limits::within_time`), checked after every step: on a huge function
+/// each takes seconds.
+pub fn run(body: &mut FunctionBody, within_time: impl Fn(&str) -> Result<(), String>) -> Result<(), String> {
     // In debug builds the IR verifier runs after every step, so a broken
-    // step is named rather than found at the end. Every step checks the
-    // request's time budget: on a huge function each takes seconds.
+    // step is named rather than found at the end.
     let check = |body: &FunctionBody, step: &str| -> Result<(), String> {
         if cfg!(debug_assertions) {
             crate::ir::verify(body).map_err(|e| format!("after clean-up step {step}: {e}"))?;
         }
-        if Instant::now() > deadline {
-            return Err(format!("budget exceeded: time limit (--max-time) reached in clean-up, after {step}"));
-        }
-        Ok(())
+        within_time(&format!("in clean-up, after {step}"))
     };
     remove_dead_params(body);
     check(body, "dead parameters")?;

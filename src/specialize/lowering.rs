@@ -111,21 +111,6 @@ pub fn reducified_size(body: &FunctionBody, limit: usize, deadline: Instant) -> 
     Ok(seen.len())
 }
 
-/// The time budget between the stages after the engine (clean-up, the
-/// passes, lowering): each runs to its end, so a request that is already
-/// over its time stops before the next one instead of after all of them.
-pub fn within_time(started: Instant, limits: &Limits, stage: &str) -> Result<(), String> {
-    let elapsed = started.elapsed();
-    if elapsed > limits.max_time {
-        return Err(format!(
-            "budget exceeded: time {:.1} s > limit {:.1} s (--max-time), {stage}",
-            elapsed.as_secs_f64(),
-            limits.max_time.as_secs_f64()
-        ));
-    }
-    Ok(())
-}
-
 /// Lower `body` to an encoded function body within `limits`.
 pub fn lower(body: &FunctionBody, limits: &Limits, started: Instant) -> Result<Vec<u8>, String> {
     let deadline = started + limits.max_time;
@@ -138,7 +123,7 @@ pub fn lower(body: &FunctionBody, limits: &Limits, started: Instant) -> Result<V
             limits.max_output_bytes
         ));
     }
-    within_time(started, limits, "while lowering")?;
+    limits.within_time(started, "while lowering")?;
     Ok(encoded)
 }
 

@@ -69,6 +69,24 @@ pub struct Limits {
     pub max_pin_values: usize,
 }
 
+impl Limits {
+    /// The time budget between the stages after the engine (each clean-up
+    /// step, the passes, lowering): a stage runs to its end, so a request
+    /// already over its time stops before the next one instead of after
+    /// all of them. `stage` says where, for the diagnostic.
+    pub fn within_time(&self, started: Instant, stage: &str) -> Result<(), String> {
+        let elapsed = started.elapsed();
+        if elapsed > self.max_time {
+            return Err(format!(
+                "budget exceeded: time {:.1} s > limit {:.1} s (--max-time), {stage}",
+                elapsed.as_secs_f64(),
+                self.max_time.as_secs_f64()
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -326,8 +344,7 @@ fn specialize_once(
             return Err(fail(why, Some(&engine.s), None));
         }
     }
-    lowering::within_time(started, cx.limits, "after specializing")
-        .map_err(|e| fail(e, Some(&engine.s), None))?;
+    cx.limits.within_time(started, "after specializing").map_err(|e| fail(e, Some(&engine.s), None))?;
     stats.cold_paths = engine.cold_paths();
     let origins = cx.want_explain.then(|| engine.origin_pcs());
     finalize::finalize(&mut engine);
@@ -336,10 +353,8 @@ fn specialize_once(
     if cfg!(debug_assertions) {
         ir::verify(&body).map_err(|e| fail(format!("after specialization: {e}"), Some(&body), None))?;
     }
-    let deadline = started + cx.limits.max_time;
-    let cleaned = ir::guard(|| cleanup::run(&mut body, deadline)).and_then(|r| r);
+    let cleaned = ir::guard(|| cleanup::run(&mut body, |step| cx.limits.within_time(started, step))).and_then(|r| r);
     cleaned.map_err(|e| fail(e, Some(&body), None))?;
-    lowering::within_time(started, cx.limits, "after clean-up").map_err(|e| fail(e, Some(&body), None))?;
     let compares = switches::run(&mut body);
     if let Some(sp) = cx.stack_pointer {
         stats.frame_elided = frame::run(&mut body, sp);

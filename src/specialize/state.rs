@@ -243,8 +243,8 @@ pub enum Extra {
     Private(u32),
     /// Global `g` holds this symbolic address (the stack pointer).
     Global(u32),
-    /// The guest said (`pweval.disjoint`) that the object at root `n`
-    /// shares no byte with what any other root points at.
+    /// The guest said (`pweval.disjoint`) that the bytes at root `n` plus
+    /// a near constant are never bytes reached through another root.
     Disjoint(u32),
 }
 

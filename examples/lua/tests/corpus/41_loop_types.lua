@@ -8,14 +8,12 @@
 local function mixed(n)
   local acc, row = 0, 0
   for i = 1, n do
-    local v = i * 3 + (i ~ 5)
+    local v = (i ~ 5) + i * 3
     if i == n // 2 then acc = acc + 0.5 end
-    if v % 3 == 0 then
-      row = row + v // 3
-    elseif v % 5 == 1 then
-      row = row - (v >> 2)
+    if v % 4 == 1 then
+      row = row + v // 4
     else
-      row = row + (v << 1) % 7919
+      row = row - (v >> 1) + (v << 2) % 997
     end
     acc = acc + row % 11
     if i == n // 2 + 1 then acc = math.floor(acc) end
