@@ -50,8 +50,11 @@ use crate::ir::tailcall::TailTarget;
 
 /// The largest requested function a self-call clones (values): a whole
 /// interpreter body, bigger than other inlined callees may be; the
-/// per-function total of `inline.rs` still applies.
-pub const MAX_SELF_VALUES: usize = 24_000;
+/// per-function total of `inline.rs` still applies. The Lua guest's body
+/// is about 24,300 values (23,000 before its inline table misses, when
+/// this was 24,000: the growth ended its self-call inlining, which the
+/// test `lua::self_call_inlining_stays_within_its_size_budget` caught).
+pub const MAX_SELF_VALUES: usize = 32_000;
 
 /// A self-call site is inlined only while the request has fewer contexts
 /// than this: an activation costs about as many contexts as the request's

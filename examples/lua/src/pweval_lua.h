@@ -433,6 +433,58 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults,
 #define PWEVAL_MODF luaV_modf
 #endif
 
+/* Table accesses that miss, specialized body. A GET or SET whose slot is
+ * empty goes to luaV_finishget / luaV_finishset under Protect, a call
+ * after which pweval knows nothing of the registers, and the rest of the
+ * path is slow. When the table has no metatable, or one whose flags cache
+ * the absence of the event (what fasttm tests first), those functions do
+ * little: a get answers nil; a set into a slot that exists (an array
+ * slot, a node holding the key with an empty value) stores the value,
+ * invalidates the table's metamethod cache and runs the GC's back barrier,
+ * through luaH_finishset, which also moves pweval_meta_epoch for a watched
+ * table. Here that little is done inline, in the same order; it cannot
+ * raise an error, collect or move the stack, so nothing is saved first.
+ * Any other case (a metamethod, not a table, a new key: `slot` is the
+ * absent key) goes to the functions as before. Filling a table element by
+ * element (`t[i] = v` past its last non-nil slot) was a call each: sieve's
+ * first loop spent half its time there. The barrier's call, when the
+ * table is black and the value white, is a slow path (pweval_setempty
+ * answers 2 then). Gets inline only by name (OP_GETFIELD, OP_GETTABUP: a
+ * field that is nil); OP_GETTABLE and OP_GETI keep the call, because their
+ * inline nil joined the hit's value in every array read and made
+ * quicksort 3% slower, where a miss is rare. Generic: 0, stock Lua. */
+#if PWEVAL_SPEC
+#define pweval_no_tm(mt, event) ((mt) == NULL || ((mt)->flags & (1u << (event))))
+static inline int pweval_getempty(const TValue *t, const TValue *slot, StkId val) {
+  if (slot == NULL || !pweval_no_tm(hvalue(t)->metatable, TM_INDEX)) return 0;
+  setnilvalue(s2v(val));
+  return 1;
+}
+static inline int pweval_setempty(lua_State *L, const TValue *t, const TValue *slot,
+                                  TValue *val) {
+  Table *h;
+  if (slot == NULL || isabstkey(slot)) return 0;
+  h = hvalue(t);
+  if (!pweval_no_tm(h->metatable, TM_NEWINDEX)) return 0;
+  pweval_meta_changed(h);
+  setobj2t(L, cast(TValue *, slot), val);
+  invalidateTMcache(h);
+  if (iscollectable(val) && isblack(h) && iswhite(gcvalue(val))) {
+    luaC_barrierback_(L, obj2gco(h));
+    return 2;
+  }
+  return 1;
+}
+#define PWEVAL_GETEMPTY(L, t, slot, val) pweval_getempty(t, slot, val)
+#define PWEVAL_SETEMPTY(L, t, slot, val) \
+  ({ int pweval_set = pweval_setempty(L, t, slot, val); \
+     if (pweval_set == 2) PWEVAL_SLOW(); \
+     pweval_set; })
+#else
+#define PWEVAL_GETEMPTY(L, t, slot, val) 0
+#define PWEVAL_SETEMPTY(L, t, slot, val) 0
+#endif
+
 /* A Lua call runs in its own invocation when the caller is specialized,
  * or when the callee has a specialized body. */
 #define PWEVAL_CALL(L, ci, newci) \

@@ -161,6 +161,22 @@ pub(super) const RECORDS: &[&str] = &[
     table.sort(ks, function(a, b) if inv[a] ~= inv[b] then return inv[a] > inv[b] end return a < b end)
     for i, k in ipairs(ks) do out[i] = k .. "#" .. inv[k] end
     print($T, table.concat(out, " "))"##,
+    // Sets into empty slots (holes, a field set to nil and back) and gets
+    // of nil fields, on a plain table, one whose metatable has only
+    // `__index`, and one that gains `__newindex` midway.
+    r##"local plain, logged, writes = {}, {}, 0
+    local mt = {__index = function(_, k) return "d" .. tostring(k) end}
+    local meta = setmetatable({}, mt)
+    for i = 1, $N + 4 do
+      plain[i] = i * $K meta[i] = i
+      if i % 3 == 0 then plain[i] = nil plain.f = nil else plain.f = i end
+      if i == $M then mt.__newindex = function(t, k, v) writes = writes + 1 rawset(t, k, v + 100) end end
+      logged[#logged + 1] = tostring(plain.f) .. "/" .. tostring(meta.g)
+    end
+    for i = 3, $N + 4, 3 do if plain[i] == nil then plain[i] = -i end end
+    local sum = 0
+    for i = 1, $N + 4 do sum = sum + (plain[i] or 0) + meta[i] end
+    print($T, table.concat(logged, " "), writes, sum, plain.missing, meta.other) mix(sum)"##,
 ];
 
 pub(super) const CLOSURES: &[&str] = &[
