@@ -427,6 +427,22 @@ void weval_context_bucket(uint32_t bucket) PWEVAL_IMPORT("context.bucket");
  * state struct (`vm->top`, `vm->pc`). */
 void* pweval_disjoint(void* p) PWEVAL_IMPORT("pweval.disjoint");
 
+/* pweval's own (weval has no such intrinsic). `p` is a pointer the
+ * function loaded or computed at run time. Promise: the bytes the function
+ * reads or writes at `p` plus a constant (up to 16 MiB either way) are
+ * never bytes of an object it marked with pweval_disjoint.
+ * generic: returns `p`.
+ * specialized: returns `p`; a store through it (or a constant from it)
+ *   leaves what the function knows of the pweval_disjoint objects, where
+ *   a store through a pointer loaded from memory forgets everything.
+ *   Other pointers, including another pweval_outside pointer to the same
+ *   bytes, are treated as possibly the same memory. What is known through
+ *   `p` itself lasts until the end of the straight-line code it is in.
+ *   A false promise makes the output wrong, as with pweval_disjoint.
+ * Example: a slot of a hash table or an array the interpreter's objects
+ * own, written by a store instruction, against the register file. */
+void* pweval_outside(void* p) PWEVAL_IMPORT("pweval.outside");
+
 PWEVAL_END_C
 
 #undef PWEVAL_IMPORT
@@ -488,6 +504,7 @@ static inline void weval_print(const char* message, uint32_t line, uint32_t val)
   (void)val;
 }
 static inline void* pweval_disjoint(void* p) { return p; }
+static inline void* pweval_outside(void* p) { return p; }
 static inline void weval_context_bucket(uint32_t bucket) { (void)bucket; }
 PWEVAL_END_C
 

@@ -144,7 +144,7 @@ fn generic_call<T>(
     match intrinsic {
         // The same trap as the `unreachable` the generic Wasm sequence has.
         ReadReg | ReadSpecializationGlobal => return Err(wasmtime::Trap::UnreachableCodeReached.into()),
-        SpecializeValue | AssumeConstMemory | AssumeConstMemoryTransitive | KnownBuffer | Disjoint => {
+        SpecializeValue | AssumeConstMemory | AssumeConstMemoryTransitive | KnownBuffer | Disjoint | Outside => {
             results[0] = args[0].clone()
         }
         PushStack | WriteStack | WriteLocal => {

@@ -44,7 +44,7 @@ pub fn emit(intrinsic: Intrinsic, env: GenericEnv, f: &mut Function) {
         | ReachableAtDepth | AssertSpecialized => drops(f, intrinsic.params().len()),
         // v, lo, hi -> v
         SpecializeValue => drops(f, 2),
-        AssumeConstMemory | AssumeConstMemoryTransitive | KnownBuffer | Disjoint => {}
+        AssumeConstMemory | AssumeConstMemoryTransitive | KnownBuffer | Disjoint | Outside => {}
         InlineSelf => {
             drops(f, 1);
             f.instruction(&Instruction::I32Const(0));

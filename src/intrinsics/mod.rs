@@ -69,6 +69,12 @@ pub enum Intrinsic {
     /// never bytes reached through another root, so a store through one
     /// leaves what is known of the other (`memfacts.rs`).
     Disjoint,
+    /// pweval's own, for guests (`pweval_outside` in weval.h):
+    /// `outside(p)` is `p`; to the specializer, `p` (a pointer loaded or
+    /// computed at run time) and any near constant from it address bytes
+    /// that no `disjoint` object holds, so a store through it leaves what
+    /// is known of those objects (`memfacts.rs`).
+    Outside,
 }
 
 /// The function index `inline.rs` calls `known.eq` through: Wasm
@@ -116,6 +122,7 @@ const TABLE: &[(Intrinsic, &str, &[ValType], &[ValType])] = &[
     (OwnSlot, "pweval.own.slot", &[], &[I32]),
     (InlineSelf, "pweval.inline.self", &[I32], &[I32]),
     (Disjoint, "pweval.disjoint", &[I32], &[I32]),
+    (Outside, "pweval.outside", &[I32], &[I32]),
 ];
 
 impl Intrinsic {

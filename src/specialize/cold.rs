@@ -101,7 +101,9 @@ impl Engine<'_> {
                 use Intrinsic::*;
                 let memory = slot_memarg();
                 Ok(match intrinsic {
-                    SpecializeValue | AssumeConstMemory | AssumeConstMemoryTransitive | KnownBuffer | Disjoint => Some(args[0]),
+                    SpecializeValue | AssumeConstMemory | AssumeConstMemoryTransitive | KnownBuffer | Disjoint | Outside => {
+                        Some(args[0])
+                    }
                     PopStack | ReadStack | ReadLocal => {
                         Some(self.emit_op(cb, Operator::I64Load { memory }, &args[..1], &[Type::I64]))
                     }

@@ -30,7 +30,9 @@ use super::fold::{self, Buffer};
 use super::prepare::Pins;
 use super::why;
 use super::ranges;
-use super::state::{AVal, ChoiceId, Contexts, CtxId, Extra, Extras, Konst, MemKey, SlotKey, REG_DEFAULT, ROOT};
+use super::state::{
+    is_outside_root, AVal, ChoiceId, Contexts, CtxId, Extra, Extras, Konst, MemKey, SlotKey, OUTSIDE_ROOT, REG_DEFAULT, ROOT,
+};
 use super::arrival;
 use super::refine;
 use super::Limits;
@@ -731,6 +733,15 @@ impl<'a> Engine<'a> {
                 }
                 Ok(Some(args[0]))
             }
+            Outside => Ok(Some(match args[0] {
+                AVal::Runtime(p) | AVal::Ranged { value: p, .. } if p.index() < OUTSIDE_ROOT as usize => {
+                    let root = OUTSIDE_ROOT | p.index() as u32;
+                    super::memfacts::forget_root(walk, root);
+                    AVal::Addr { value: p, root, off: 0 }
+                }
+                // Already symbolic, or a constant: nothing to add.
+                other => other,
+            })),
             KnownBuffer => Ok(Some(match args[0].as_const() {
                 Some(Konst::I32(addr)) => match self.buffers.iter().position(|b| b.addr == addr) {
                     Some(id) => AVal::Const { k: Konst::I32(addr), buf: super::fold::buf_id(id) },
@@ -1171,7 +1182,7 @@ impl Edge {
 fn entry_value(incoming: Option<AVal>, p: Value) -> AVal {
     match incoming {
         Some(a @ AVal::Const { .. }) => a,
-        Some(AVal::Addr { root, off, .. }) => AVal::Addr { value: p, root, off },
+        Some(AVal::Addr { root, off, .. }) if !is_outside_root(root) => AVal::Addr { value: p, root, off },
         Some(AVal::Ranged { lo, hi, .. }) => AVal::Ranged { value: p, lo, hi },
         _ => AVal::Runtime(p),
     }

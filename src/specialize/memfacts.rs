@@ -618,6 +618,16 @@ fn forget_other_roots(walk: &mut Walk, root: u32, off: i64) {
     walk.extras.extend(kept);
 }
 
+/// `pweval.outside` evaluated again: its root names the pointer the code
+/// computed this time, so what was known through it last time goes.
+pub(super) fn forget_root(walk: &mut Walk, root: u32) {
+    walk.extras.retain(|k, _| match *k {
+        Extra::Mem(m) => m.root != root,
+        Extra::Fill { root: r, .. } => r != root,
+        _ => true,
+    });
+}
+
 fn forget_shared(walk: &mut Walk) {
     let private: BTreeMap<u32, i64> = walk
         .extras

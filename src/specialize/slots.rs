@@ -15,7 +15,7 @@ use waffle::entity::EntityRef;
 use waffle::{Block, MemoryArg, Operator, Type, Value};
 
 use super::engine::{Engine, Walk};
-use super::state::{AVal, Extra, Extras, Konst, SlotKey, ABSOLUTE};
+use super::state::{is_outside_root, AVal, Extra, Extras, Konst, SlotKey, ABSOLUTE};
 use crate::intrinsics::Intrinsic;
 
 /// An aligned 8-byte access to memory 0 (slots are `uint64_t`).
@@ -26,7 +26,8 @@ pub(super) fn slot_memarg() -> MemoryArg {
 fn slot_key(ptr: AVal) -> Option<SlotKey> {
     match ptr {
         AVal::Const { k: Konst::I32(a), .. } => Some(SlotKey { root: ABSOLUTE, off: i64::from(a) }),
-        AVal::Addr { root, off, .. } => Some(SlotKey { root, off }),
+        // A `pweval.outside` root lives within one block; slots outlive it.
+        AVal::Addr { root, off, .. } if !is_outside_root(root) => Some(SlotKey { root, off }),
         _ => None,
     }
 }

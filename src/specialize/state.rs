@@ -167,6 +167,20 @@ pub const ABSOLUTE: u32 = u32::MAX;
 /// when the function was entered (see `memfacts.rs`).
 pub const FRAME_ROOT: u32 = 0x8000_0000;
 
+/// Root of the symbolic addresses `pweval.outside(p)` makes of a runtime
+/// pointer `p`: `OUTSIDE_ROOT | n` for the specialized value `n` that `p`
+/// is. Unlike an argument, `p` is a different pointer on each pass through
+/// the code that computes it, so such an address does not cross a block
+/// boundary (a block's entry makes it a runtime value again) and each
+/// evaluation of the intrinsic first forgets its root's facts
+/// (`memfacts.rs`).
+pub const OUTSIDE_ROOT: u32 = 0x4000_0000;
+
+/// Is `root` one `pweval.outside` made?
+pub fn is_outside_root(root: u32) -> bool {
+    root != ABSOLUTE && root & FRAME_ROOT == 0 && root & OUTSIDE_ROOT != 0
+}
+
 /// How a forwarded memory cell was written: the stored operand's type, and
 /// for a narrow store its width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

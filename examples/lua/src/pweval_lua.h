@@ -239,6 +239,19 @@ extern uint32_t pweval_spec_invocations;
 #define PWEVAL_SLOW() ((void)0)
 #endif
 
+/* A slow path that joins the fast one inside the same instruction (a
+ * lookup that calls out, then the store both share) is slow from here:
+ * the rest of the instruction runs in the slow copy's context (`pc` is
+ * one past the instruction), so the join, and what the call forgot, stay
+ * in that copy. */
+#if PWEVAL_SPEC
+#define PWEVAL_SLOW_HERE() \
+  (pweval_slow = 1, \
+   weval_update_context((uint32_t)(uintptr_t)(pc - 1) | pweval_factless | pweval_slow))
+#else
+#define PWEVAL_SLOW_HERE() ((void)0)
+#endif
+
 /* Specialized body: `base`, the frame's first register, is the argument
  * `stackbase` (the dispatcher computes it as the body would), so every
  * register address is an argument plus a constant: pweval's memory facts
@@ -454,6 +467,13 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults,
  * inline nil joined the hit's value in every array read and made
  * quicksort 3% slower, where a miss is rare. Generic: 0, stock Lua. */
 #if PWEVAL_SPEC
+/* A table's slot (array element or node value) or the table itself, as
+ * the target of a store: never a byte of the stack, which the body marks
+ * pweval_disjoint, so pweval keeps what it knows of the registers across
+ * the store (a store through a pointer loaded from memory otherwise
+ * forgets everything). */
+#define PWEVAL_TABLE_SLOT(slot) ((TValue *)pweval_outside((void *)(slot)))
+#define PWEVAL_TABLE(h) ((Table *)pweval_outside((void *)(h)))
 #define pweval_no_tm(mt, event) ((mt) == NULL || ((mt)->flags & (1u << (event))))
 static inline int pweval_getempty(const TValue *t, const TValue *slot, StkId val) {
   if (slot == NULL || !pweval_no_tm(hvalue(t)->metatable, TM_INDEX)) return 0;
@@ -467,8 +487,8 @@ static inline int pweval_setempty(lua_State *L, const TValue *t, const TValue *s
   h = hvalue(t);
   if (!pweval_no_tm(h->metatable, TM_NEWINDEX)) return 0;
   pweval_meta_changed(h);
-  setobj2t(L, cast(TValue *, slot), val);
-  invalidateTMcache(h);
+  setobj2t(L, PWEVAL_TABLE_SLOT(slot), val);
+  invalidateTMcache(PWEVAL_TABLE(h));
   if (iscollectable(val) && isblack(h) && iswhite(gcvalue(val))) {
     luaC_barrierback_(L, obj2gco(h));
     return 2;
@@ -478,7 +498,7 @@ static inline int pweval_setempty(lua_State *L, const TValue *t, const TValue *s
 #define PWEVAL_GETEMPTY(L, t, slot, val) pweval_getempty(t, slot, val)
 #define PWEVAL_SETEMPTY(L, t, slot, val) \
   ({ int pweval_set = pweval_setempty(L, t, slot, val); \
-     if (pweval_set == 2) PWEVAL_SLOW(); \
+     if (pweval_set == 2) PWEVAL_SLOW_HERE(); \
      pweval_set; })
 #else
 #define PWEVAL_GETEMPTY(L, t, slot, val) 0

@@ -75,6 +75,32 @@
   (l_likely(ttisinteger(o)) ? (*(i) = ivalue(o), 1) \
                             : (PWEVAL_SLOW(), luaV_tointegerns(o,i,LUA_FLOORN2I)))
 
+/* lvm.h's `luaV_finishfastset`, the store of a SET instruction that found
+ * its slot, through a pointer pweval is told is outside the stack
+ * (pweval_outside, see PWEVAL_TABLE_SLOT in pweval_lua.h), with the GC's
+ * back barrier, a call when the table is black and the value white, on a
+ * slow path. */
+#undef luaV_finishfastset
+#define luaV_finishfastset(L,t,slot,v) \
+  { setobj2t(L, PWEVAL_TABLE_SLOT(slot), v); \
+    if (iscollectable(v) && isblack(gcvalue(t)) && iswhite(gcvalue(v))) { \
+      PWEVAL_SLOW_HERE(); \
+      luaC_barrierback_(L, gcvalue(t)); \
+    } }
+
+/* lvm.h's `luaV_fastgeti`, the integer-key lookup of GETTABLE, GETI,
+ * SETTABLE and SETI, with its call of luaH_getint (a key past the array
+ * part's limit; the call may move the limit, so pweval counts it as a
+ * store) on a slow path: the paths that index the array part then never
+ * join one that called out, and keep what they know of the registers. */
+#undef luaV_fastgeti
+#define luaV_fastgeti(L,t,k,slot) \
+  (!ttistable(t) \
+   ? (slot = NULL, 0) \
+   : (slot = (l_castS2U(k) - 1u < hvalue(t)->alimit) \
+              ? &hvalue(t)->array[k - 1] : (PWEVAL_SLOW_HERE(), luaH_getint(hvalue(t), k)), \
+      !isempty(slot)))
+
 static const TValue pweval_absentkey = {ABSTKEYCONSTANT};
 
 static inline const TValue *pweval_getshortstr_hashed(Table *t, TString *key, unsigned int hash) {

@@ -3,6 +3,7 @@
 ;; check-not: (import "weval"
 ;; run: value(7) == 7
 ;; run: disjoint(7) == 7
+;; run: outside(9) == 9
 ;; run: stack(64) == 12
 ;; run: locals(128) == 99
 ;; run: hints() == 5
@@ -30,11 +31,14 @@
   (import "weval" "print" (func $print (param i32 i32 i32)))
   (import "weval" "context.bucket" (func $bucket (param i32)))
   (import "weval" "pweval.disjoint" (func $disjoint (param i32) (result i32)))
+  (import "weval" "pweval.outside" (func $outside (param i32) (result i32)))
   (memory (export "memory") 1)
   (func (export "value") (param i32) (result i32)
     (call $spec_value (local.get 0) (i32.const 3) (i32.const 5)))
   (func (export "disjoint") (param i32) (result i32)
     (call $disjoint (local.get 0)))
+  (func (export "outside") (param i32) (result i32)
+    (call $outside (local.get 0)))
   (func (export "stack") (param $sp i32) (result i64)
     (call $push_stack (local.get $sp) (i64.const 5))
     (call $push_stack (i32.add (local.get $sp) (i32.const 8)) (i64.const 7))
