@@ -69,7 +69,12 @@ void luaV_execute(lua_State *L, CallInfo *ci) {
  *   span, at most PWEVAL_FACTLESS_MAX instructions) entered there from
  *   outside it: every backward jump's target except OP_TFORLOOP's (a
  *   generic `for` is entered at its OP_TFORCALL, which calls out anyway);
- * - PWEVAL_LOOP_INNER: inside such a loop, head to last jump back.
+ * - PWEVAL_LOOP_INNER: inside such a loop, head to last jump back;
+ * - PWEVAL_LOOP_NEST_ENTRY and PWEVAL_LOOP_NEST: the head and the span of
+ *   a nest, the outermost loop of at most PWEVAL_NEST_MAX instructions
+ *   that holds other loops, each whole, with no call on its fast path.
+ *   A bigger loop, or one that calls out, gets no copy of its own: the
+ *   copy would cost more code than the facts it keeps are worth.
  * A bigger innermost loop has no factless copy: its body costs more to
  * copy, and its head's facts matter less against it. Nor has one whose
  * fast path calls out (calls_out): the call forgets every fact anyway.
@@ -161,6 +166,9 @@ static void mark_self_calls(const Proto *p, int selfup, const TString *name, int
 #ifndef PWEVAL_FACTLESS_MAX
 #define PWEVAL_FACTLESS_MAX 32
 #endif
+#ifndef PWEVAL_NEST_MAX
+#define PWEVAL_NEST_MAX 64
+#endif
 /* The OP_SELF caches of `p` (pweval_self_cache): one for each OP_SELF whose
  * method name is a constant short string (the first
  * PWEVAL_MAX_SELF_CACHES of them), numbered in `index` (one entry per
@@ -228,6 +236,28 @@ static lu_byte *loop_info(const Proto *p, TString *tm_index) {
   for (int pc = 0, open = 0; pc < n; pc++) {
     open += depth[pc];
     if (open == 0) info[pc] |= PWEVAL_LOOP_ENDS_SLOW;
+  }
+  /* Nests: the outermost loop of at most PWEVAL_NEST_MAX instructions,
+   * no call on its fast path and no generic `for`, whose span holds other
+   * loops, each whole, and that no loop around it ends inside. */
+  for (int h = 0; h < n; h++) {
+    int e = end[h], ok = 1, inner = 0;
+    if (!(info[h] & PWEVAL_LOOP_ENTRY) || e - h + 1 > PWEVAL_NEST_MAX) continue;
+    for (int o = 0; o < h && ok; o++)
+      if (end[o] >= h && end[o] < e) ok = 0;
+    for (int pc = h + 1; pc <= e && ok; pc++) {
+      OpCode op = GET_OPCODE(p->code[pc]);
+      if (calls_out(p->code[pc]) || op == OP_TFORPREP || op == OP_TFORCALL || op == OP_TFORLOOP)
+        ok = 0;
+      else if (info[pc] & PWEVAL_LOOP_ENDS_SLOW) {
+        if (end[pc] < 0 || end[pc] > e || !(info[pc] & PWEVAL_LOOP_ENTRY)) ok = 0;
+        else inner = 1;
+      }
+    }
+    if (!ok || !inner) continue;
+    info[h] |= PWEVAL_LOOP_NEST_ENTRY;
+    for (int pc = h; pc <= e; pc++) info[pc] |= PWEVAL_LOOP_NEST;
+    h = e;
   }
   /* Innermost: no other loop's head inside the span (after its own). */
   for (int h = 0; h < n; h++) {

@@ -135,6 +135,11 @@ _Static_assert(sizeof(pweval_loops_head) <= PWEVAL_LOOPS_HEAD, "pweval_loops_hea
  * holds the closure itself (`local function f` calling f), so the call is
  * likely a recursion; pweval_fastcall tests for one only there. */
 #define PWEVAL_SELF_CALL 0x08
+/* Inside a nest (a small loop holding loops, pweval_lua.c), and its head,
+ * where a path that knows little starts the nest's own copy (see
+ * PWEVAL_FETCH). */
+#define PWEVAL_LOOP_NEST 0x10
+#define PWEVAL_LOOP_NEST_ENTRY 0x20
 
 /* Specialized invocations so far (pweval_lua.c). */
 extern uint32_t pweval_spec_invocations;
@@ -189,7 +194,7 @@ extern uint32_t pweval_spec_invocations;
 
 #define PWEVAL_LOCALS \
   uintptr_t pweval_pcshift = 0; \
-  uint32_t pweval_slow = 0, pweval_factless = 0
+  uint32_t pweval_slow = 0, pweval_factless = 0, pweval_nest = 0
 #define PWEVAL_REAL_PC(pc) ((const Instruction *)((uintptr_t)(pc) + pweval_pcshift))
 
 /* Specialized: the frame's closure is the argument `callee`, which the
@@ -247,7 +252,8 @@ extern uint32_t pweval_spec_invocations;
 #if PWEVAL_SPEC
 #define PWEVAL_SLOW_HERE() \
   (pweval_slow = 1, \
-   weval_update_context((uint32_t)(uintptr_t)(pc - 1) | pweval_factless | pweval_slow))
+   weval_update_context((uint32_t)(uintptr_t)(pc - 1) | pweval_factless | pweval_slow | \
+                        (pweval_nest << 31)))
 #else
 #define PWEVAL_SLOW_HERE() ((void)0)
 #endif
@@ -291,15 +297,38 @@ extern uint32_t pweval_spec_invocations;
  * meet at the dispatch although clang copies this fetch into every
  * handler.) An innermost loop has at most two copies, each with its slow
  * copy. The fetch computes without branches, which would be blocks for
- * pweval to walk at every instruction. */
+ * pweval to walk at every instruction.
+ *
+ * Loops around loops: a factless copy that leaves its loop, or a slow path
+ * from inside the inner loop, reaches the outer loop's head. Joining the
+ * outer fast copy there, it made the outer loop's variables unknown, so
+ * the inner OP_FORPREP could not fold its tag tests, its float path's
+ * calls joined its integer path, and the inner loop's way in knew nothing
+ * either (sieve's inner loop reloaded its counters every iteration). So a
+ * small loop holding loops (a *nest*, PWEVAL_LOOP_NEST, no call on its
+ * fast path) has a copy of its own, bit 31 of the context, for the paths
+ * that know little: inside a nest, a factless copy that leaves its loop
+ * goes on as a slow path, and a slow path that reaches the nest's head
+ * (PWEVAL_LOOP_NEST_ENTRY) continues in the nest's copy until it leaves
+ * the nest. The nest's fast copy is then entered from fast code only, and
+ * the flow stays reducible: the nest's copy is entered at its head only,
+ * and slow paths still end at a head. (Bit 31 is a PC's own bit only in
+ * a memory past 2 GiB; there the nest's copy is the fast copy, as before.)
+ * A loop inside a nest has at most four copies, the nest's other code
+ * at most two, each with its slow copy. */
 #define PWEVAL_FETCH(pc) \
   do { \
     if (PWEVAL_SPEC) { \
       uint32_t pweval_info = PWEVAL_LOOP_INFO(pc); \
+      pweval_slow |= (pweval_factless & ~pweval_info & PWEVAL_LOOP_INNER) >> 1 & \
+                     (pweval_info / PWEVAL_LOOP_NEST); \
       pweval_factless = (pweval_factless & pweval_info & PWEVAL_LOOP_INNER) | \
                         ((pweval_slow & (pweval_info / PWEVAL_LOOP_ENTRY)) << 1); \
+      pweval_nest = (pweval_nest & (pweval_info / PWEVAL_LOOP_NEST)) | \
+                    (pweval_slow & (pweval_info / PWEVAL_LOOP_NEST_ENTRY)); \
       pweval_slow &= ~pweval_info & PWEVAL_LOOP_ENDS_SLOW; \
-      weval_update_context((uint32_t)(uintptr_t)(pc) | pweval_factless | pweval_slow); \
+      weval_update_context((uint32_t)(uintptr_t)(pc) | pweval_factless | pweval_slow | \
+                           (pweval_nest << 31)); \
     } \
   } while (0)
 
