@@ -131,6 +131,7 @@ mod tests {
                 Operator::I64Extend32S => v as u32 as i32 as i64 as u64,
                 Operator::I64ReinterpretF64 | Operator::F64ReinterpretI64 => v,
                 Operator::I32ReinterpretF32 | Operator::F32ReinterpretI32 => v as u32 as u64,
+                // Test-only: the reference model's steps; no input reaches it.
                 ref op => panic!("step {op:?} not modelled by the test"),
             };
         }

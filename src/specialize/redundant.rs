@@ -216,6 +216,7 @@ mod tests {
                 let a = &body.arg_pool[*args];
                 (eval(body, env, a[0]) as i32).wrapping_add(eval(body, env, a[1]) as i32) as i64
             }
+            // Test-only: the interpreter of generated cases; no input reaches it.
             _ => *env.get(&v).unwrap_or_else(|| panic!("{v} has no value on this walk")),
         }
     }

@@ -108,6 +108,8 @@ fn compare(body: &mut FunctionBody, block: Block, value: Value, case: &Case) -> 
 }
 
 #[cfg(test)]
+// Test-only panics below: the chain evaluator of fixed test functions; no
+// input reaches them.
 mod tests {
     use super::*;
 

@@ -250,10 +250,7 @@ extern uint32_t pweval_spec_invocations;
  * one past the instruction), so the join, and what the call forgot, stay
  * in that copy. */
 #if PWEVAL_SPEC
-#define PWEVAL_SLOW_HERE() \
-  (pweval_slow = 1, \
-   weval_update_context((uint32_t)(uintptr_t)(pc - 1) | pweval_factless | pweval_slow | \
-                        (pweval_nest << 31)))
+#define PWEVAL_SLOW_HERE() (pweval_slow = 1, weval_update_context(PWEVAL_CONTEXT(pc - 1)))
 #else
 #define PWEVAL_SLOW_HERE() ((void)0)
 #endif
@@ -316,6 +313,10 @@ extern uint32_t pweval_spec_invocations;
  * a memory past 2 GiB; there the nest's copy is the fast copy, as before.)
  * A loop inside a nest has at most four copies, the nest's other code
  * at most two, each with its slow copy. */
+/* The context of the instruction at `pc` on the current path: its address
+ * with the slow, factless and nest bits (see above). */
+#define PWEVAL_CONTEXT(pc) \
+  ((uint32_t)(uintptr_t)(pc) | pweval_factless | pweval_slow | (pweval_nest << 31))
 #define PWEVAL_FETCH(pc) \
   do { \
     if (PWEVAL_SPEC) { \
@@ -327,8 +328,7 @@ extern uint32_t pweval_spec_invocations;
       pweval_nest = (pweval_nest & (pweval_info / PWEVAL_LOOP_NEST)) | \
                     (pweval_slow & (pweval_info / PWEVAL_LOOP_NEST_ENTRY)); \
       pweval_slow &= ~pweval_info & PWEVAL_LOOP_ENDS_SLOW; \
-      weval_update_context((uint32_t)(uintptr_t)(pc) | pweval_factless | pweval_slow | \
-                           (pweval_nest << 31)); \
+      weval_update_context(PWEVAL_CONTEXT(pc)); \
     } \
   } while (0)
 
