@@ -194,7 +194,25 @@ struct RunArgs {
     args: Vec<String>,
 }
 
+/// Turn transparent huge pages off for this process. Specializing, and
+/// Cranelift compiling a module in `pweval run`, allocate and free a lot of
+/// short-lived memory; with THP each first touch of a fresh 2 MiB region
+/// has the kernel zero all of it, and mimalloc asks for huge pages on its
+/// arenas. Measured on a Lua loop of 600 `if`s: 7.3-8.5 s, 3.2-4.5 s of it
+/// in the kernel, before; 4.9 s, 0.7 s in the kernel, after. A JIT run of
+/// the Lua suite's `fib` spent about 150 ms more compiling with THP on.
+/// Failure (an old kernel) changes nothing but speed.
+fn disable_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no
+    // memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong);
+    }
+}
+
 fn main() -> ExitCode {
+    disable_transparent_huge_pages();
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Run(args)) => run_module(args),
