@@ -28,9 +28,17 @@ use waffle::{Block, FunctionBody};
 
 use super::Limits;
 
+/// How many blocks a function has, and how many waffle's reducifier would
+/// make of them (more only when the control flow is irreducible).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reducified {
+    pub reachable: usize,
+    pub blocks: usize,
+}
+
 /// The blocks (counting copies) waffle's reducifier would produce; `Err`
 /// as soon as that passes `limit` or `deadline`.
-pub fn reducified_size(body: &FunctionBody, limit: usize, deadline: Instant) -> Result<usize, String> {
+pub fn reducified_size(body: &FunctionBody, limit: usize, deadline: Instant) -> Result<Reducified, String> {
     let cfg = CFGInfo::new(body);
     let reachable: Vec<Block> = cfg.rpo.values().copied().collect();
     let rpo_of = |b: Block| cfg.rpo_pos[b].map(|p| p.index());
@@ -40,7 +48,7 @@ pub fn reducified_size(body: &FunctionBody, limit: usize, deadline: Instant) -> 
         })
     });
     if !irreducible {
-        return Ok(reachable.len());
+        return Ok(Reducified { reachable: reachable.len(), blocks: reachable.len() });
     }
     let over = |what: &str| format!("lowering: {what}");
     // Header sets, as RPO ranges under each back edge.
@@ -108,17 +116,28 @@ pub fn reducified_size(body: &FunctionBody, limit: usize, deadline: Instant) -> 
             }
         }
     }
-    Ok(seen.len())
+    Ok(Reducified { reachable: n, blocks: seen.len() })
 }
 
 /// Lower `body` to an encoded function body within `limits`.
 pub fn lower(body: &FunctionBody, limits: &Limits, started: Instant) -> Result<Vec<u8>, String> {
     let deadline = started + limits.max_time;
-    reducified_size(body, limits.max_blocks, deadline)?;
+    let size = reducified_size(body, limits.max_blocks, deadline)?;
     let encoded = crate::ir::lower(body)?;
     if encoded.len() > limits.max_output_bytes {
+        // Copies made for irreducible flow are the usual reason a function
+        // of a few thousand blocks encodes to megabytes: say so, with the
+        // numbers, so the guest's author knows where to look.
+        let why = if size.blocks > size.reachable {
+            format!(
+                "; its control flow is irreducible, and lowering copied its {} blocks into {}",
+                size.reachable, size.blocks
+            )
+        } else {
+            String::new()
+        };
         return Err(format!(
-            "budget exceeded: the specialized function is {} bytes > limit {} (--max-output-bytes)",
+            "budget exceeded: the specialized function is {} bytes > limit {} (--max-output-bytes){why}",
             encoded.len(),
             limits.max_output_bytes
         ));
@@ -156,7 +175,8 @@ mod tests {
         let far = Instant::now() + std::time::Duration::from_secs(10);
         // Test code: a fixed four-block function, no input reaches this.
         let size = reducified_size(&body, 1000, far).expect("small");
-        assert!(size > 4, "the side entrance duplicates part of the loop: {size}");
+        assert_eq!(size.reachable, 4);
+        assert!(size.blocks > 4, "the side entrance duplicates part of the loop: {size:?}");
         let err = reducified_size(&body, 3, far).expect_err("over the limit");
         assert!(err.contains("--max-blocks"), "{err}");
         // The backend agrees that the function lowers.
@@ -172,6 +192,22 @@ mod tests {
         body.blocks[entry].terminator = Terminator::Br { target: BlockTarget { block: a, args: vec![] } };
         body.recompute_edges();
         let far = Instant::now() + std::time::Duration::from_secs(10);
-        assert_eq!(reducified_size(&body, 1000, far), Ok(4));
+        assert_eq!(reducified_size(&body, 1000, far), Ok(Reducified { reachable: 4, blocks: 4 }));
+    }
+
+    #[test]
+    fn an_output_over_budget_says_when_irreducible_flow_was_copied() {
+        let limits = Limits { max_output_bytes: 4, ..Limits::default() };
+        let err = lower(&two_entry_loop(), &limits, Instant::now()).expect_err("over the byte limit");
+        assert!(err.contains("--max-output-bytes"), "{err}");
+        assert!(err.contains("irreducible, and lowering copied its 4 blocks into"), "{err}");
+        // Reducible flow: only the byte count.
+        let mut body = two_entry_loop();
+        let entry = body.entry;
+        let a = body.blocks[entry].succs[0];
+        body.blocks[entry].terminator = Terminator::Br { target: BlockTarget { block: a, args: vec![] } };
+        body.recompute_edges();
+        let err = lower(&body, &limits, Instant::now()).expect_err("over the byte limit");
+        assert!(!err.contains("irreducible"), "{err}");
     }
 }
