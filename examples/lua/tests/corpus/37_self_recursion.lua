@@ -123,3 +123,22 @@ function gcount(n)
   return gcount(n - 1) + 1
 end
 print(gcount(4), gcount(1))
+
+-- self-calls with fewer and with more arguments than parameters, and one
+-- whose frame needs more stack than its caller's
+local function short(a, b)
+  if a == 0 then return tostring(b) end
+  return short(a - 1) .. "," .. tostring(b)
+end
+print(short(3, "x"))
+local function extra(a, ...)
+  if a == 0 then return select("#", ...) end
+  return extra(a - 1, a, a, a) + 1
+end
+print(extra(4, 1))
+local function wide(n)
+  local a, b, c, d, e, f, g, h, i, j = n, n, n, n, n, n, n, n, n, n
+  if n == 0 then return a + j end
+  return wide(n - 1) + b + c + d + e + f + g + h + i
+end
+print(wide(300))
