@@ -205,7 +205,9 @@ struct RunArgs {
 fn disable_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no
-    // memory of ours.
+    // memory of ours. prctl is variadic: the arguments are passed as full
+    // unsigned longs, because the kernel rejects the call unless the
+    // unused ones are zero in all 64 bits.
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong, 0 as libc::c_ulong);
     }

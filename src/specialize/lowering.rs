@@ -169,6 +169,16 @@ mod tests {
         body
     }
 
+    /// The same loop without its side entrance: entry -> a only.
+    fn one_entry_loop() -> FunctionBody {
+        let mut body = two_entry_loop();
+        let entry = body.entry;
+        let a = body.blocks[entry].succs[0];
+        body.blocks[entry].terminator = Terminator::Br { target: BlockTarget { block: a, args: vec![] } };
+        body.recompute_edges();
+        body
+    }
+
     #[test]
     fn irreducible_flow_is_counted_with_its_copies() {
         let body = two_entry_loop();
@@ -185,12 +195,7 @@ mod tests {
 
     #[test]
     fn reducible_flow_costs_its_blocks() {
-        let mut body = two_entry_loop();
-        // Drop the side entrance: entry -> a only.
-        let entry = body.entry;
-        let a = body.blocks[entry].succs[0];
-        body.blocks[entry].terminator = Terminator::Br { target: BlockTarget { block: a, args: vec![] } };
-        body.recompute_edges();
+        let body = one_entry_loop();
         let far = Instant::now() + std::time::Duration::from_secs(10);
         assert_eq!(reducified_size(&body, 1000, far), Ok(Reducified { reachable: 4, blocks: 4 }));
     }
@@ -202,12 +207,7 @@ mod tests {
         assert!(err.contains("--max-output-bytes"), "{err}");
         assert!(err.contains("irreducible, and lowering copied its 4 blocks into"), "{err}");
         // Reducible flow: only the byte count.
-        let mut body = two_entry_loop();
-        let entry = body.entry;
-        let a = body.blocks[entry].succs[0];
-        body.blocks[entry].terminator = Terminator::Br { target: BlockTarget { block: a, args: vec![] } };
-        body.recompute_edges();
-        let err = lower(&body, &limits, Instant::now()).expect_err("over the byte limit");
+        let err = lower(&one_entry_loop(), &limits, Instant::now()).expect_err("over the byte limit");
         assert!(!err.contains("irreducible"), "{err}");
     }
 }
