@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
+use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
@@ -67,10 +68,12 @@ pub struct MemSetup<'a> {
 pub struct Edge {
     pub target: Block,
     pub args: Vec<AVal>,
-    pub extras: Extras,
+    /// Shared (`edge_state.rs`): the edges out of one walk, and often those
+    /// of many walks, carry the same extras and pending slots.
+    pub extras: Rc<Extras>,
     /// Slots with a pending store when the edge is taken. Those the target
     /// does not also keep pending are stored on the edge (`finalize`).
-    pub dirty: BTreeSet<SlotKey>,
+    pub dirty: Rc<BTreeSet<SlotKey>>,
 }
 
 #[derive(Clone, Debug)]
@@ -198,6 +201,8 @@ pub struct Engine<'a> {
     pub wanted_cells: BTreeSet<MemKey>,
     /// Constants seen per (context, generic block, pinned cell).
     pub(super) cell_values: FxHashMap<(CtxId, Block, MemKey), FxHashSet<Konst>>,
+    /// The edge state shared last (`edge_state.rs`).
+    pub(super) edge_state: super::edge_state::EdgeState,
 }
 
 /// Fast hashing: the engine's maps are keyed by small indices and keys,
@@ -296,6 +301,7 @@ impl<'a> Engine<'a> {
             writes_nothing: mem.writes_nothing,
             wanted_cells: BTreeSet::new(),
             cell_values: FxHashMap::default(),
+            edge_state: Default::default(),
         };
         engine.keys.insert(key.clone(), entry);
         let keyed = Keyed {
@@ -394,6 +400,15 @@ impl<'a> Engine<'a> {
             ));
         }
         Ok(())
+    }
+
+    /// The specialized body, freeing everything else the engine kept:
+    /// its per-block states and edges are most of a big request's memory,
+    /// and clean-up and lowering must not hold them while they allocate
+    /// their own (a field moved out of `self` would leave the rest alive
+    /// until the caller's scope ends).
+    pub fn into_body(self) -> FunctionBody {
+        self.s
     }
 
     /// Request chain sites whose callee was inlined (`known.eq` said yes).
@@ -970,7 +985,8 @@ impl<'a> Engine<'a> {
         let arrived = arrival::for_edge(self.loop_headers, gtarget, ctx, out.arrived);
         let key = Key { ctx, gblock: gtarget, pinned, cells, arrived };
         let target = self.block_for(key, &args, out)?;
-        Ok(Edge { target, args, extras: out.extras.clone(), dirty: out.dirty.clone() })
+        let (extras, dirty) = self.edge_state.share(out.extras, out.dirty);
+        Ok(Edge { target, args, extras, dirty })
     }
 
     /// A choice as a runtime value of block `sb`: nested `select`s of its
@@ -1173,7 +1189,7 @@ impl Edge {
     /// The edge into a split block, which reads its source's values and
     /// passes the pending stores on along its own edges.
     fn to_split(split: Block) -> Edge {
-        Edge { target: split, args: vec![], extras: Extras::new(), dirty: BTreeSet::new() }
+        Edge { target: split, args: vec![], extras: Rc::default(), dirty: Rc::default() }
     }
 }
 

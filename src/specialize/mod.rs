@@ -17,6 +17,7 @@ mod cleanup;
 mod cold;
 mod convert;
 mod demanded;
+mod edge_state;
 mod engine;
 mod finalize;
 mod frame;
@@ -349,7 +350,7 @@ fn specialize_once(
     let origins = cx.want_explain.then(|| engine.origin_pcs());
     finalize::finalize(&mut engine);
     let origins = origins.map(|o| edge_origins(&engine, o));
-    let mut body = engine.s;
+    let mut body = engine.into_body();
     if cfg!(debug_assertions) {
         ir::verify(&body).map_err(|e| fail(format!("after specialization: {e}"), Some(&body), None))?;
     }
