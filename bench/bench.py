@@ -24,7 +24,7 @@ import threaded_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "bench" / "build"
-PWEVAL = ROOT / "target" / "debug" / "pweval"
+PWEVAL = ROOT / "target" / "release" / "pweval"
 EXPECTED_SUM = "Result: 5000000050000000\n"
 
 

@@ -7,5 +7,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/install-toolchain.sh
-cargo build --locked --quiet
+cargo build --release --locked --quiet
 exec python3 bench/bench.py "$@"

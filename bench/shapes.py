@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "bench" / "build" / "shapes"
-PWEVAL = ROOT / "target" / "debug" / "pweval"
+PWEVAL = ROOT / "target" / "release" / "pweval"
 COMPILERS = ["clang-14", "clang-19", "clang-22"]
 LEVEL = "O2"
 
