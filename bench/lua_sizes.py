@@ -20,22 +20,12 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from bench import interleaved
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "bench" / "build" / "lua"
-
-
-def timed(cmd, expect):
-    start = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if out.returncode != 0:
-        sys.exit(f"lua_sizes: {' '.join(map(str, cmd))} failed ({out.returncode}):\n{out.stderr}")
-    if expect is not None and out.stdout != expect:
-        sys.exit(f"lua_sizes: {' '.join(map(str, cmd))} printed {out.stdout!r}, expected {expect!r}")
-    return elapsed
 
 
 def parse(spec):
@@ -72,10 +62,7 @@ def main():
                 "sa": [pweval, "run", "--aot", builds[3]] + args,
             }
             expect = subprocess.run(variants["ga"], capture_output=True, text=True).stdout
-            times = {k: [] for k in variants}
-            for _ in range(a.rounds):
-                for k, cmd in variants.items():
-                    times[k].append(timed(cmd, expect))
+            times = interleaved(variants, a.rounds, expect)
             m = {k: statistics.median(v) * 1000 for k, v in times.items()}
             print(f"| {name} | {size} | {m['gj']:.0f} | {m['sj']:.0f} | {m['gj'] / m['sj']:.2f}x "
                   f"| {m['ga']:.0f} | {m['sa']:.0f} | {m['ga'] / m['sa']:.2f}x |", flush=True)
