@@ -429,6 +429,68 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults,
 #define PWEVAL_FASTCALL(L, func, b, nresults) 0
 #endif
 
+/* Specialized body: a call of a C function (light or closure) with one
+ * result or none, without hooks, a free CallInfo and LUA_MINSTACK slots to
+ * spare, made here instead of through luaD_precall, precallC and
+ * luaD_poscall: the same stores in the same order (with room on the stack,
+ * precallC's checkstackGCp neither collects nor grows), the same call, and
+ * poscall's moveresults for the result count OP_CALL wants, a constant of
+ * the specialized code, so the type switch, the result-count switch and
+ * two calls fold away. The results go to the frame's `func` read again
+ * from the CallInfo, as luaD_poscall does: the function may have
+ * reallocated the stack. The function is called with `L->top` as OP_CALL
+ * left it (`func + b` when `b` is not 0, see pweval_fastcall). After the
+ * call, anything the function changed is read again: a hook it set sends
+ * the return through luaD_poscall (its return hook), and `L->top`, the
+ * results' end, is the function's. An error or a yield in the function
+ * unwinds through this frame exactly as through precallC's. Returns 0,
+ * having changed nothing, when a condition fails; the call then goes
+ * through luaD_precall. Generic: always 0, stock Lua. */
+#if PWEVAL_SPEC
+static inline int pweval_fastcall_c(lua_State *L, StkId func, int b, int nresults) {
+  StkId top = b != 0 ? func + b : L->top.p;
+  lua_CFunction f;
+  CallInfo *ci;
+  StkId res;
+  int n;
+  if (ttislcf(s2v(func)))
+    f = fvalue(s2v(func));
+  else if (ttisCclosure(s2v(func)))
+    f = clCvalue(s2v(func))->f;
+  else
+    return 0;
+  ci = L->ci->next;
+  if ((nresults != 0 && nresults != 1) || ci == NULL || L->hookmask ||
+      L->stack_last.p - top <= LUA_MINSTACK)
+    return 0;
+  ci->func.p = func;
+  ci->nresults = nresults;
+  ci->callstatus = CIST_C;
+  ci->top.p = top + LUA_MINSTACK;
+  L->ci = ci;
+  n = (*f)(L);
+  if (l_unlikely(L->hookmask)) {
+    luaD_poscall(L, ci, n);
+    return 1;
+  }
+  res = ci->func.p;  /* the function may have moved the stack */
+  if (nresults == 1) {
+    if (n == 0)
+      setnilvalue(s2v(res));
+    else
+      setobjs2s(L, res, L->top.p - n);
+    L->top.p = res + 1;
+  } else {
+    L->top.p = res;
+  }
+  L->ci = ci->previous;
+  return 1;
+}
+#define PWEVAL_FASTCALL_C(L, func, b, nresults) pweval_fastcall_c(L, func, b, nresults)
+#else
+#define PWEVAL_FASTCALL_C(L, func, b, nresults) 0
+#endif
+
 /* OP_SELF's method lookup past the receiver: the specialized copy walks
  * the first `__index` tables inline (pweval_lvm_spec.c); the generic body
  * calls luaV_finishget as stock Lua does. */

@@ -170,23 +170,23 @@ static inline int pweval_holds_table(const TValue *field, const Table *h) {
  * from there: a few independent loads instead of a chain of hash probes.
  * The cache is invalidated (epoch 0) before it is written, so a walk that
  * stops half-way leaves no half-written cache that could match. */
-static inline void pweval_finishget_self(lua_State *L, const TValue *t, TValue *key, StkId val,
-                                         const TValue *slot, const pweval_loops_head *head,
-                                         pweval_self_cache *cache) {
+/* The miss path: the cache entry is picked (the one for `mt`, or the next
+ * way round) and filled by a walk of up to three `__index` levels of inline
+ * hash probes, or luaV_finishget's general lookup. Out of line: it runs
+ * once per call site and metatable, and inlined it was a few hundred
+ * instructions in every specialized copy of every OP_SELF, code the JIT
+ * compiled on every start for nothing. */
+static __attribute__((noinline)) void pweval_self_walk(lua_State *L, const TValue *t, TValue *key,
+                                                       StkId val, const TValue *slot,
+                                                       const pweval_loops_head *head,
+                                                       pweval_self_cache *cache) {
   int level, way;
   if (slot != NULL && ttisshrstring(key)) {
     Table *mt = hvalue(t)->metatable;
     pweval_self_entry *e = NULL;
     if (cache != NULL) {
-#pragma clang loop unroll(full)
       for (way = 0; way < PWEVAL_SELF_WAYS; way++)
         if (cache->entry[way].mt == mt) e = &cache->entry[way];
-      if (e != NULL && e->epoch == pweval_meta_epoch && pweval_holds_table(e->index[0], e->table[0]) &&
-          pweval_holds_table(e->index[1], e->table[1]) &&
-          pweval_holds_table(e->index[2], e->table[2]) && !isempty(e->slot)) {
-        setobj2s(L, val, e->slot);
-        return;
-      }
       if (e == NULL) {
         e = &cache->entry[cache->next % PWEVAL_SELF_WAYS];
         cache->next++;
@@ -229,6 +229,29 @@ static inline void pweval_finishget_self(lua_State *L, const TValue *t, TValue *
     }
   }
   luaV_finishget(L, t, key, val, slot);
+}
+
+/* The hit path, inline in the specialized code: the entry for the
+ * receiver's metatable, if its epoch and the tables it depends on still
+ * hold, gives the method with a few loads. Anything else is a miss. */
+static inline void pweval_finishget_self(lua_State *L, const TValue *t, TValue *key, StkId val,
+                                         const TValue *slot, const pweval_loops_head *head,
+                                         pweval_self_cache *cache) {
+  int way;
+  if (slot != NULL && ttisshrstring(key) && cache != NULL) {
+    Table *mt = hvalue(t)->metatable;
+    pweval_self_entry *e = NULL;
+#pragma clang loop unroll(full)
+    for (way = 0; way < PWEVAL_SELF_WAYS; way++)
+      if (cache->entry[way].mt == mt) e = &cache->entry[way];
+    if (e != NULL && e->epoch == pweval_meta_epoch && pweval_holds_table(e->index[0], e->table[0]) &&
+        pweval_holds_table(e->index[1], e->table[1]) &&
+        pweval_holds_table(e->index[2], e->table[2]) && !isempty(e->slot)) {
+      setobj2s(L, val, e->slot);
+      return;
+    }
+  }
+  pweval_self_walk(L, t, key, val, slot, head, cache);
 }
 
 #include "lvm.c"
