@@ -434,6 +434,9 @@ def main():
     p.add_argument("--no-lua", action="store_true", help="skip the Lua suite")
     p.add_argument("--lua-only", action="store_true", help="only the Lua suite (writes bench/lua-results.md)")
     p.add_argument("--lua-rounds", type=int, default=3, help="interleaved rounds of the Lua suite")
+    p.add_argument("--lua-placements", type=int, default=3,
+                   help="code placements each Lua build is timed at, samples pooled (bench/placement.py; "
+                        f"1 to {len(lua_suite.PLACEMENT_STORES)})")
     p.add_argument("--no-threaded", action="store_true", help="skip the threaded-code suite")
     p.add_argument("--threaded-only", action="store_true",
                    help="only the threaded-code suite (writes bench/threaded-results.md)")
@@ -442,9 +445,12 @@ def main():
     if args.chart_only:
         chart(json.loads((ROOT / "bench" / "results.json").read_text()), args.chart_only)
         return
+    if not 1 <= args.lua_placements <= len(lua_suite.PLACEMENT_STORES):
+        p.error(f"--lua-placements must be 1 to {len(lua_suite.PLACEMENT_STORES)}")
     if args.quick:
         args.rounds = min(args.rounds, 3)
         args.lua_rounds = min(args.lua_rounds, 2)
+        args.lua_placements = min(args.lua_placements, 2)
         args.threaded_rounds = min(args.threaded_rounds, 3)
         args.loop_count = min(args.loop_count, 20_000_000)
     BUILD.mkdir(parents=True, exist_ok=True)

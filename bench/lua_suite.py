@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from placement import shifted
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # program: (what it stresses, --quick size); the bench size is the
@@ -30,6 +32,12 @@ PROGRAMS = {
 VARIANTS = ["native lua5.4", "generic Lua Wasm (JIT)", "pweval Lua (JIT)",
             "generic Lua Wasm (precompiled)", "pweval Lua (precompiled)"]
 
+# Code placements (placement.py): placement 0 is the build as it is; each
+# other one puts this many never-run stores at the start of `_start`, which
+# comes before the interpreter in index order, so the machine code of the
+# generic interpreter and of the specialized functions moves.
+PLACEMENT_STORES = [None, 1, 4, 9, 15, 22]
+
 
 def run(args, pweval, build_dir, interleaved, tool_cost):
     """Build every program, time every variant; returns (times, costs)."""
@@ -45,33 +53,47 @@ def run(args, pweval, build_dir, interleaved, tool_cost):
                            capture_output=True, text=True, env=env)
         if r.returncode != 0:
             sys.exit(f"bench: building the Lua program {name} failed:\n{r.stderr}")
-        snap, spec, gen = d / "lua-snapshot.wasm", d / "lua.wasm", d / "lua-generic.wasm"
+        snap = d / "lua-snapshot.wasm"
         # Specializing every prototype of the program, measured alone.
-        cost = tool_cost([pweval, "-i", snap, "-o", spec], runs=3)
-        subprocess.run([pweval, "-i", snap, "-o", spec, "--aot", d / "lua.cwasm"], check=True, capture_output=True)
-        subprocess.run([pweval, "-i", snap, "-o", gen, "--generic-only", "--aot", d / "lua-generic.cwasm"],
-                       check=True, capture_output=True)
-        costs[name] = (cost, spec.stat().st_size, gen.stat().st_size)
+        cost = tool_cost([pweval, "-i", snap, "-o", d / "lua.wasm"], runs=3)
         size = [] if not args.quick else [str(quick)]
         guest = ["--"] + size
-        v = {
-            "native lua5.4": ["lua5.4", src] + size,
-            "generic Lua Wasm (JIT)": [pweval, "run", gen] + guest,
-            "pweval Lua (JIT)": [pweval, "run", spec] + guest,
-            "generic Lua Wasm (precompiled)": [pweval, "run", "--aot", d / "lua-generic.cwasm"] + guest,
-            "pweval Lua (precompiled)": [pweval, "run", "--aot", d / "lua.cwasm"] + guest,
-        }
+        v = {"native lua5.4": ["lua5.4", src] + size}
+        for placement in range(args.lua_placements):
+            # Placement 0 is the build in `d` (bench/lua_sizes.py uses it).
+            pd = d if placement == 0 else d / f"placement-{placement}"
+            pd.mkdir(exist_ok=True)
+            psnap = snap
+            if placement > 0:
+                psnap = pd / "lua-snapshot.wasm"
+                shifted(snap, psnap, "_start", PLACEMENT_STORES[placement])
+            spec, gen = pd / "lua.wasm", pd / "lua-generic.wasm"
+            subprocess.run([pweval, "-i", psnap, "-o", spec, "--aot", pd / "lua.cwasm"], check=True,
+                           capture_output=True)
+            subprocess.run([pweval, "-i", psnap, "-o", gen, "--generic-only", "--aot", pd / "lua-generic.cwasm"],
+                           check=True, capture_output=True)
+            if placement == 0:
+                costs[name] = (cost, spec.stat().st_size, gen.stat().st_size)
+            v[("generic Lua Wasm (JIT)", placement)] = [pweval, "run", gen] + guest
+            v[("pweval Lua (JIT)", placement)] = [pweval, "run", spec] + guest
+            v[("generic Lua Wasm (precompiled)", placement)] = [pweval, "run", "--aot", pd / "lua-generic.cwasm"] + guest
+            v[("pweval Lua (precompiled)", placement)] = [pweval, "run", "--aot", pd / "lua.cwasm"] + guest
         expect = subprocess.run([str(c) for c in v["native lua5.4"]], capture_output=True, text=True).stdout
-        times[name] = interleaved(v, args.lua_rounds, expect)
+        samples = interleaved(v, args.lua_rounds, expect)
+        # Every placement's samples of a variant pooled: one distribution.
+        times[name] = {variant: [t for key, ts in samples.items() if key == variant or key[0] == variant
+                                 for t in ts]
+                       for variant in VARIANTS}
         print(f"bench: Lua {name} done", file=sys.stderr)
     return times, costs
 
 
 def table(times, costs, args):
     med = {n: {k: statistics.median(v) for k, v in t.items()} for n, t in times.items()}
-    lines = [f"Lua suite (bench/lua on examples/lua), median of {args.lua_rounds} interleaved rounds, "
-             "whole-process wall time in ms; speed-ups are generic Lua Wasm / pweval Lua for the same "
-             "kind of run.", "",
+    lines = [f"Lua suite (bench/lua on examples/lua), whole-process wall time in ms, the median of "
+             f"{args.lua_rounds} interleaved rounds at each of {args.lua_placements} code placements "
+             "(bench/placement.py; native lua5.4: of the rounds), pooled; speed-ups are generic Lua "
+             "Wasm / pweval Lua for the same kind of run.", "",
              "| program | " + " | ".join(VARIANTS) + " | speed-up JIT | speed-up precompiled |",
              "|---|" + "---:|" * (len(VARIANTS) + 2)]
     jit, aot = [], []

@@ -1,0 +1,142 @@
+"""Code placement for benchmarks: a copy of a Wasm module whose compiled
+functions sit at other machine-code offsets, behaving exactly the same.
+
+Why: wasmtime lays out a module's functions in index order, so a change in
+any function moves the machine code of every function after it, and on
+this machine a hot loop's speed depends on where it lands (the Lua
+suite's `mandelbrot`, identical machine code for its hot function at
+four offsets: 224 to 276 ms precompiled; generic Lua's interpreter 2,216
+to 2,362 ms). One build is one sample of that spread. The Lua suite
+times each build at a few placements and pools the samples.
+
+`shifted(src, dst, function, k)` puts, at the start of the named function
+(a name from the name section; pick one that runs once, like `_start`,
+and that comes before the hot code in index order),
+
+    memory.size  i32.eqz  if  (i32.const 0  i32.const 0  i32.store) x k  end
+
+The stores run only when the memory has no page, which never holds for
+a module that keeps data in its memory (the Lua guest), so the module
+computes the same; the compiler cannot fold `memory.size`, so the
+machine code grows by k stores and everything after it moves. k = 0
+still adds the test. Standard library only: parses just the sections
+it needs (imports, code, the name section)."""
+
+
+def _leb(data, i):
+    result = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return result, i
+
+
+def _uleb(n):
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _sections(data):
+    if data[:4] != b"\0asm":
+        raise ValueError("not a Wasm module")
+    i, out = 8, []
+    while i < len(data):
+        size, j = _leb(data, i + 1)
+        out.append((data[i], data[j:j + size]))
+        i = j + size
+    return out
+
+
+def _imported_functions(sections):
+    count = 0
+    for sid, body in sections:
+        if sid != 2:
+            continue
+        n, i = _leb(body, 0)
+        for _ in range(n):
+            for _ in range(2):  # module and field names
+                length, i = _leb(body, i)
+                i += length
+            kind = body[i]
+            i += 1
+            if kind == 0:  # function: type index
+                _, i = _leb(body, i)
+                count += 1
+            elif kind in (1, 2):  # table (reftype first) or memory: limits
+                if kind == 1:
+                    i += 1
+                flags = body[i]
+                _, i = _leb(body, i + 1)
+                if flags & 1:
+                    _, i = _leb(body, i)
+            elif kind == 3:  # global: type, mutability
+                i += 2
+            else:
+                raise ValueError(f"import kind {kind} not handled")
+    return count
+
+
+def _function_index(sections, name):
+    wanted = name.encode()
+    for sid, body in sections:
+        if sid != 0:
+            continue
+        length, i = _leb(body, 0)
+        if body[i:i + length] != b"name":
+            continue
+        i += length
+        while i < len(body):
+            sub = body[i]
+            size, j = _leb(body, i + 1)
+            if sub == 1:
+                n, k = _leb(body, j)
+                for _ in range(n):
+                    index, k = _leb(body, k)
+                    length, k = _leb(body, k)
+                    if body[k:k + length] == wanted:
+                        return index
+                    k += length
+            i = j + size
+    raise ValueError(f"no function named {name} in the name section")
+
+
+def shifted(src, dst, function, k):
+    """Write to `dst` the module `src` with k never-run stores at the start
+    of `function` (see the module's doc)."""
+    sections = _sections(open(src, "rb").read())
+    defined = _function_index(sections, function) - _imported_functions(sections)
+    if defined < 0:
+        raise ValueError(f"{function} is imported")
+    pad = bytes([0x3F, 0x00, 0x45, 0x04, 0x40]) + bytes([0x41, 0x00, 0x41, 0x00, 0x36, 0x02, 0x00]) * k + b"\x0b"
+    out = bytearray(b"\0asm\1\0\0\0")
+    for sid, body in sections:
+        if sid == 10:
+            n, i = _leb(body, 0)
+            code = bytearray(_uleb(n))
+            for f in range(n):
+                size, j = _leb(body, i)
+                func = body[j:j + size]
+                i = j + size
+                if f == defined:
+                    groups, q = _leb(func, 0)
+                    for _ in range(groups):
+                        _, q = _leb(func, q)
+                        if func[q] in (0x63, 0x64):
+                            raise ValueError(f"{function} has a typed-reference local; not handled")
+                        q += 1  # a one-byte value type
+                    func = func[:q] + pad + func[q:]
+                code += _uleb(len(func)) + func
+            body = bytes(code)
+        out.append(sid)
+        out += _uleb(len(body)) + body
+    open(dst, "wb").write(bytes(out))
