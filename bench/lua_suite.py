@@ -58,7 +58,8 @@ def run(args, pweval, build_dir, interleaved, tool_cost):
         cost = tool_cost([pweval, "-i", snap, "-o", d / "lua.wasm"], runs=3)
         size = [] if not args.quick else [str(quick)]
         guest = ["--"] + size
-        v = {"native lua5.4": ["lua5.4", src] + size}
+        # Keyed (variant, placement); native Lua has one placement.
+        v = {("native lua5.4", 0): ["lua5.4", src] + size}
         for placement in range(args.lua_placements):
             # Placement 0 is the build in `d` (bench/lua_sizes.py uses it).
             pd = d if placement == 0 else d / f"placement-{placement}"
@@ -78,11 +79,10 @@ def run(args, pweval, build_dir, interleaved, tool_cost):
             v[("pweval Lua (JIT)", placement)] = [pweval, "run", spec] + guest
             v[("generic Lua Wasm (precompiled)", placement)] = [pweval, "run", "--aot", pd / "lua-generic.cwasm"] + guest
             v[("pweval Lua (precompiled)", placement)] = [pweval, "run", "--aot", pd / "lua.cwasm"] + guest
-        expect = subprocess.run([str(c) for c in v["native lua5.4"]], capture_output=True, text=True).stdout
+        expect = subprocess.run([str(c) for c in v[("native lua5.4", 0)]], capture_output=True, text=True).stdout
         samples = interleaved(v, args.lua_rounds, expect)
         # Every placement's samples of a variant pooled: one distribution.
-        times[name] = {variant: [t for key, ts in samples.items() if key == variant or key[0] == variant
-                                 for t in ts]
+        times[name] = {variant: [t for (v_name, _), ts in samples.items() if v_name == variant for t in ts]
                        for variant in VARIANTS}
         print(f"bench: Lua {name} done", file=sys.stderr)
     return times, costs
