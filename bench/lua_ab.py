@@ -54,7 +54,11 @@ def main():
     argv = sys.argv[1:]
     guest = argv[argv.index("--") + 1:] if "--" in argv else []
     argv = argv[:argv.index("--")] if "--" in argv else argv
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(
+        usage="%(prog)s [--rounds N] [--placements N] [--jit] A.wasm B.wasm [-- ARGS...]",
+        description="Is change B faster than A? Two Lua snapshots (lua-snapshot.wasm of one program), "
+                    "specialized and timed at several code placements, interleaved, samples pooled; "
+                    "ARGS go to the Lua program.")
     p.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     p.add_argument("--placements", type=int, default=4,
                    help=f"code placements, 1 to {len(PLACEMENT_STORES)} (default 4)")
