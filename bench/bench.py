@@ -19,6 +19,7 @@ from pathlib import Path
 
 import lua_chart
 import lua_suite
+import placement
 import plotting
 import threaded_suite
 
@@ -436,7 +437,7 @@ def main():
     p.add_argument("--lua-rounds", type=int, default=3, help="interleaved rounds of the Lua suite")
     p.add_argument("--lua-placements", type=int, default=3,
                    help="code placements each Lua build is timed at, samples pooled (bench/placement.py; "
-                        f"1 to {len(lua_suite.PLACEMENT_STORES)})")
+                        f"1 to {len(placement.PLACEMENT_STORES)})")
     p.add_argument("--no-threaded", action="store_true", help="skip the threaded-code suite")
     p.add_argument("--threaded-only", action="store_true",
                    help="only the threaded-code suite (writes bench/threaded-results.md)")
@@ -445,8 +446,8 @@ def main():
     if args.chart_only:
         chart(json.loads((ROOT / "bench" / "results.json").read_text()), args.chart_only)
         return
-    if not 1 <= args.lua_placements <= len(lua_suite.PLACEMENT_STORES):
-        p.error(f"--lua-placements must be 1 to {len(lua_suite.PLACEMENT_STORES)}")
+    if not 1 <= args.lua_placements <= len(placement.PLACEMENT_STORES):
+        p.error(f"--lua-placements must be 1 to {len(placement.PLACEMENT_STORES)}")
     if args.quick:
         args.rounds = min(args.rounds, 3)
         args.lua_rounds = min(args.lua_rounds, 2)

@@ -30,8 +30,7 @@ import tempfile
 from pathlib import Path
 
 from bench import interleaved
-from lua_suite import PLACEMENT_STORES
-from placement import shifted
+from placement import PLACEMENT_STORES, placed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,10 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def build(pweval, snapshot, placement, out):
     """Specialize `snapshot` at `placement` into `out`; the module and its .cwasm."""
     out.mkdir(parents=True)
-    if placement > 0:
-        moved = out / "lua-snapshot.wasm"
-        shifted(snapshot, moved, "_start", PLACEMENT_STORES[placement])
-        snapshot = moved
+    snapshot = placed(snapshot, placement, out)
     spec, cwasm = out / "lua.wasm", out / "lua.cwasm"
     r = subprocess.run([pweval, "-i", snapshot, "-o", spec, "--aot", cwasm], capture_output=True, text=True)
     if r.returncode != 0:

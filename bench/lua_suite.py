@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from placement import shifted
+from placement import placed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,11 +32,6 @@ PROGRAMS = {
 VARIANTS = ["native lua5.4", "generic Lua Wasm (JIT)", "pweval Lua (JIT)",
             "generic Lua Wasm (precompiled)", "pweval Lua (precompiled)"]
 
-# Code placements (placement.py): placement 0 is the build as it is; each
-# other one puts this many never-run stores at the start of `_start`, which
-# comes before the interpreter in index order, so the machine code of the
-# generic interpreter and of the specialized functions moves.
-PLACEMENT_STORES = [None, 1, 4, 9, 15, 22]
 
 
 def run(args, pweval, build_dir, interleaved, tool_cost):
@@ -64,10 +59,7 @@ def run(args, pweval, build_dir, interleaved, tool_cost):
             # Placement 0 is the build in `d` (bench/lua_sizes.py uses it).
             pd = d if placement == 0 else d / f"placement-{placement}"
             pd.mkdir(exist_ok=True)
-            psnap = snap
-            if placement > 0:
-                psnap = pd / "lua-snapshot.wasm"
-                shifted(snap, psnap, "_start", PLACEMENT_STORES[placement])
+            psnap = placed(snap, placement, pd)
             spec, gen = pd / "lua.wasm", pd / "lua-generic.wasm"
             subprocess.run([pweval, "-i", psnap, "-o", spec, "--aot", pd / "lua.cwasm"], check=True,
                            capture_output=True)

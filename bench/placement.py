@@ -23,6 +23,24 @@ still adds the test. Standard library only: parses just the sections
 it needs (imports, code, the name section)."""
 
 
+# The placements the Lua suite and lua_ab.py use: placement 0 is the module
+# as it is; placement N puts PLACEMENT_STORES[N] never-run stores at the
+# start of `_start`, which comes before the interpreter in index order, so
+# the machine code of the generic interpreter and of the specialized
+# functions moves.
+PLACEMENT_STORES = [None, 1, 4, 9, 15, 22]
+
+
+def placed(snapshot, placement, directory):
+    """The snapshot to specialize for `placement`: `snapshot` itself for
+    placement 0, else a shifted copy written into `directory`."""
+    if placement == 0:
+        return snapshot
+    moved = directory / "lua-snapshot.wasm"
+    shifted(snapshot, moved, "_start", PLACEMENT_STORES[placement])
+    return moved
+
+
 def _leb(data, i):
     result = shift = 0
     while True:
