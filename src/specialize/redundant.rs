@@ -201,6 +201,8 @@ pub fn drop_params(body: &mut FunctionBody, dropped: &HashMap<Block, Vec<usize>>
 }
 
 #[cfg(test)]
+// Test-only: its expect/panic sites report a failed test on fixed test
+// functions; no input to pweval reaches them.
 mod tests {
     use super::*;
     use waffle::{BlockTarget, Terminator};
