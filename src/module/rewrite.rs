@@ -7,8 +7,11 @@
 //!   them shifts down, calls to them become their generic instruction
 //!   sequence, and any other reference (`ref.func`, element, export) points
 //!   at a small stub function appended to the module;
-//! - new functions (specialized bodies) are appended, placed in table 0 by a
-//!   new active element segment, growing the table's limits to fit;
+//! - new functions (specialized bodies) are placed in table 0 by a new
+//!   active element segment, growing the table's limits to fit. Their
+//!   *indices* come first among the defined functions, largest body first
+//!   (see [`front_order`]), so every defined function of the input moves up
+//!   and every body is re-encoded;
 //! - memory patches (request result slots, the "is specialized" flag, the
 //!   unlinked request list) become small active data segments appended after
 //!   the snapshot's own, so they win at instantiation.
@@ -102,6 +105,22 @@ pub fn first_new_slot(info: &ModuleInfo<'_>) -> Option<u32> {
     u32::try_from(table.initial).ok()
 }
 
+/// The order in which the new functions take their indices: largest body
+/// first, ties in plan order.
+///
+/// Why: wasmtime compiles a module's functions in parallel, handing out
+/// index ranges front to back. Specialized bodies are the module's largest
+/// functions by far (a Lua program's hottest one can be three times the
+/// interpreter), and one compiled last leaves the other cores idle while it
+/// finishes: measured on `bench/lua/quicksort`, a tail of a third of the
+/// JIT start-up. Compiled first, the input's many small functions fill in
+/// around them.
+fn front_order(new_funcs: &[NewFunc]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..new_funcs.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(new_funcs[k].body.len()));
+    order
+}
+
 /// The index renumbering, usable as a wasm-encoder re-encoder.
 struct Renumber<'p> {
     /// Old function index -> new function index.
@@ -163,8 +182,12 @@ struct Emitter<'a, 'p> {
     renumbered: bool,
     /// Removed intrinsics in stub order: (old index, intrinsic).
     stubs: Vec<(u32, Intrinsic)>,
-    /// New index of the first appended function (stubs, then new funcs).
+    /// New index of the first stub (stubs come after every other function).
     first_appended: u32,
+    /// `Plan::new_funcs` positions in output index order.
+    front: Vec<usize>,
+    /// Output function index of each new function, in `Plan::new_funcs` order.
+    new_index: Vec<u32>,
     first_slot: u32,
     has_memory32: bool,
     out: wasm_encoder::Module,
@@ -180,7 +203,14 @@ impl<'a, 'p> Emitter<'a, 'p> {
         let removed = plan.remove_imports.len() as u32;
         let num_kept_imports = info.num_imported_funcs - removed;
         let num_defined = num_funcs - info.num_imported_funcs;
-        let first_appended = num_kept_imports + num_defined;
+        let num_new = plan.new_funcs.len() as u32;
+        let first_new = num_kept_imports;
+        let first_appended = num_kept_imports + num_new + num_defined;
+        let front = front_order(&plan.new_funcs);
+        let mut new_index = vec![0u32; front.len()];
+        for (pos, &k) in front.iter().enumerate() {
+            new_index[k] = first_new + pos as u32;
+        }
         let stubs: Vec<(u32, Intrinsic)> =
             plan.remove_imports.iter().map(|(&f, &i)| (f, i)).collect();
         let mut func_map = Vec::with_capacity(num_funcs as usize);
@@ -190,8 +220,10 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 let stub = stubs.iter().position(|&(f, _)| f == old).unwrap_or(0) as u32;
                 func_map.push(first_appended + stub);
                 removed_before += 1;
-            } else {
+            } else if old < info.num_imported_funcs {
                 func_map.push(old - removed_before);
+            } else {
+                func_map.push(old - removed_before + num_new);
             }
         }
         let first_slot = if plan.new_funcs.is_empty() {
@@ -223,9 +255,11 @@ impl<'a, 'p> Emitter<'a, 'p> {
             info,
             plan,
             renumber: Renumber { func_map, removed: &plan.remove_imports },
-            renumbered: removed > 0,
+            renumbered: removed > 0 || num_new > 0,
             stubs,
             first_appended,
+            front,
+            new_index,
             first_slot,
             has_memory32,
             out: wasm_encoder::Module::new(),
@@ -261,7 +295,8 @@ impl<'a, 'p> Emitter<'a, 'p> {
             match id {
                 3 => {
                     let mut funcs = FunctionSection::new();
-                    self.append_function_decls(&mut funcs)?;
+                    self.new_function_decls(&mut funcs);
+                    self.stub_decls(&mut funcs);
                     self.out.section(&funcs);
                 }
                 9 => {
@@ -271,7 +306,8 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 }
                 10 => {
                     let mut code = CodeSection::new();
-                    self.append_code(&mut code)?;
+                    self.new_code(&mut code)?;
+                    self.stub_code(&mut code);
                     self.out.section(&code);
                 }
                 11 => {
@@ -318,10 +354,11 @@ impl<'a, 'p> Emitter<'a, 'p> {
             }
             3 if !self.stubs.is_empty() || !self.plan.new_funcs.is_empty() || reencode => {
                 let mut funcs = FunctionSection::new();
+                self.new_function_decls(&mut funcs);
                 for ty in wasmparser::FunctionSectionReader::new(reader)? {
                     funcs.function(ty?);
                 }
-                self.append_function_decls(&mut funcs)?;
+                self.stub_decls(&mut funcs);
                 self.out.section(&funcs);
             }
             4 if !self.plan.new_funcs.is_empty() || reencode => {
@@ -387,6 +424,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
             }
             10 if reencode || !self.stubs.is_empty() || !self.plan.new_funcs.is_empty() => {
                 let mut code = CodeSection::new();
+                self.new_code(&mut code)?;
                 let reader = wasmparser::CodeSectionReader::new(reader)?;
                 for (i, body) in reader.into_iter().enumerate() {
                     let body = body?;
@@ -398,7 +436,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
                         code.raw(&bytes[body.range()]);
                     }
                 }
-                self.append_code(&mut code)?;
+                self.stub_code(&mut code);
                 self.out.section(&code);
             }
             11 if !self.plan.patches.is_empty() || self.plan.rewrite_all => {
@@ -431,21 +469,28 @@ impl<'a, 'p> Emitter<'a, 'p> {
             .ok_or_else(|| Error::Other(format!("function {func} has no function type")))
     }
 
-    fn append_function_decls(&mut self, funcs: &mut FunctionSection) -> Result<()> {
+    fn new_function_decls(&self, funcs: &mut FunctionSection) {
+        for &k in &self.front {
+            funcs.function(self.plan.new_funcs[k].type_index);
+        }
+    }
+
+    fn stub_decls(&self, funcs: &mut FunctionSection) {
         for &(old, _) in &self.stubs {
             funcs.function(self.info.func_types[old as usize]);
         }
-        for new in &self.plan.new_funcs {
-            funcs.function(new.type_index);
-        }
-        Ok(())
     }
 
-    fn append_code(&mut self, code: &mut CodeSection) -> Result<()> {
+    fn stub_code(&self, code: &mut CodeSection) {
         for &(_, intrinsic) in &self.stubs {
             code.function(&generic::stub_body(intrinsic, self.has_memory32));
         }
-        for new in &self.plan.new_funcs {
+    }
+
+    fn new_code(&mut self, code: &mut CodeSection) -> Result<()> {
+        let plan = self.plan;
+        for &k in &self.front.clone() {
+            let new = &plan.new_funcs[k];
             let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(&new.body, 0));
             let ty = self
                 .info
@@ -462,8 +507,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
         if self.plan.new_funcs.is_empty() {
             return;
         }
-        let first_new = self.first_appended + self.stubs.len() as u32;
-        let funcs: Vec<u32> = (0..self.plan.new_funcs.len() as u32).map(|k| first_new + k).collect();
+        let funcs: Vec<u32> = self.new_index.clone();
         elems.active(
             Some(0),
             &ConstExpr::i32_const(self.first_slot as i32),
@@ -590,30 +634,38 @@ impl<'a, 'p> Emitter<'a, 'p> {
             let is_local = matches!(sub, wasmparser::Name::Local(_));
             match sub {
                 wasmparser::Name::Function(map) => {
-                    let mut out = NameMap::new();
+                    // A name map lists indices in increasing order; the new
+                    // functions' names sit between the imports' and the
+                    // input's own.
+                    let mut named: Vec<(u32, String)> = Vec::new();
                     for naming in map {
                         let naming = naming?;
                         // Names of removed imports go; out-of-range names
                         // (a sloppy producer) are dropped, not trusted.
                         match self.renumber.func_map.get(naming.index as usize) {
                             Some(&new) if !removed.contains_key(&naming.index) => {
-                                out.append(new, naming.name)
+                                named.push((new, naming.name.to_string()))
                             }
                             _ => {}
                         }
                     }
                     for (k, &(_, intrinsic)) in self.stubs.iter().enumerate() {
                         let name = format!("pweval.generic.{}", intrinsic.import_name());
-                        out.append(self.first_appended + k as u32, &name);
+                        named.push((self.first_appended + k as u32, name));
                     }
-                    let first_new = self.first_appended + self.stubs.len() as u32;
                     for (k, new) in self.plan.new_funcs.iter().enumerate() {
-                        out.append(first_new + k as u32, &new.name);
+                        named.push((self.new_index[k], new.name.clone()));
+                    }
+                    named.sort_by_key(|&(index, _)| index);
+                    named.dedup_by_key(|&mut (index, _)| index);
+                    let mut out = NameMap::new();
+                    for (index, name) in &named {
+                        out.append(*index, name);
                     }
                     names.functions(&out);
                 }
                 wasmparser::Name::Local(map) | wasmparser::Name::Label(map)
-                    if !removed.is_empty() =>
+                    if self.renumbered =>
                 {
                     let mut out = wasm_encoder::IndirectNameMap::new();
                     for naming in map {

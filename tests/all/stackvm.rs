@@ -89,3 +89,87 @@ fn suite_programs_agree_specialized_and_generic() {
     }
     assert_eq!(checked, 6);
 }
+
+/// Function names by index and body sizes by defined-function position.
+fn names_and_body_sizes(wasm: &[u8]) -> (u32, Vec<(u32, String)>, Vec<usize>, Vec<Vec<u32>>) {
+    let mut imported = 0;
+    let mut names = Vec::new();
+    let mut sizes = Vec::new();
+    let mut segments = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload.expect("output parses") {
+            wasmparser::Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    if matches!(import.expect("import").ty, wasmparser::TypeRef::Func(_)) {
+                        imported += 1;
+                    }
+                }
+            }
+            wasmparser::Payload::CodeSectionEntry(body) => sizes.push(body.range().len()),
+            wasmparser::Payload::ElementSection(reader) => {
+                for element in reader {
+                    if let wasmparser::ElementItems::Functions(funcs) = element.expect("element").items {
+                        segments.push(funcs.into_iter().map(|f| f.expect("index")).collect());
+                    }
+                }
+            }
+            wasmparser::Payload::CustomSection(custom) => {
+                if let wasmparser::KnownCustom::Name(reader) = custom.as_known() {
+                    for sub in reader {
+                        if let wasmparser::Name::Function(map) = sub.expect("name subsection") {
+                            for naming in map {
+                                let naming = naming.expect("naming");
+                                names.push((naming.index, naming.name.to_string()));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (imported, names, sizes, segments)
+}
+
+/// The specialized bodies take the first defined indices, largest first
+/// (wasmtime compiles in index order; one large body compiled last left a
+/// core idle), the input's functions follow in their own order, and the
+/// new element segment still gives each request its own body: the
+/// specialized run prints what the generic one does.
+#[test]
+fn specialized_bodies_come_first_largest_first() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/stackvm/programs");
+    let source = std::fs::read_to_string(root.join("calls.asm")).unwrap();
+    let (spec, generic) = specialize("order", &source);
+    let new = spec.report.specialized();
+    assert!(new >= 2, "calls.asm has several functions");
+    let (imported, names, sizes, segments) = names_and_body_sizes(&spec.wasm);
+    let (g_imported, g_names, g_sizes, _) = names_and_body_sizes(&generic.wasm);
+    assert_eq!(imported, g_imported);
+    let name_of = |names: &[(u32, String)], index: u32| {
+        names.iter().find(|(i, _)| *i == index).map(|(_, n)| n.clone()).unwrap_or_default()
+    };
+    let front: Vec<usize> = sizes[..new].to_vec();
+    for k in 0..new {
+        let name = name_of(&names, imported + k as u32);
+        assert!(name.contains(".pweval."), "index {} is {name:?}, not a specialized body", imported + k as u32);
+    }
+    assert!(front.windows(2).all(|w| w[0] >= w[1]), "not largest first: {front:?}");
+    // The input's functions, moved up by `new`, in order, unchanged in name.
+    assert_eq!(sizes.len() - new, g_sizes.len(), "only specialized bodies were added");
+    for (index, name) in &g_names {
+        let moved = if *index < g_imported { *index } else { index + new as u32 };
+        assert_eq!(&name_of(&names, moved), name, "function {index} of the input");
+    }
+    // The last segment places exactly the new functions.
+    let last = segments.last().expect("an element segment");
+    let mut placed = last.clone();
+    placed.sort();
+    assert_eq!(placed, (imported..imported + new as u32).collect::<Vec<_>>());
+    let engine = wasmtime::Engine::default();
+    let args = vec!["--scale".to_string(), "50".to_string()];
+    let s = run(&engine, &spec.wasm, &args);
+    let g = run(&engine, &generic.wasm, &args);
+    assert_eq!(s.trap, None);
+    assert_eq!((s.exit_code, &s.stdout, &s.stderr), (g.exit_code, &g.stdout, &g.stderr));
+}
