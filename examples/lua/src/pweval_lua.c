@@ -64,7 +64,14 @@ void luaV_execute(lua_State *L, CallInfo *ci) {
  * - PWEVAL_LOOP_ENDS_SLOW: outside all loops, and at loop heads: targets
  *   of backward jumps and the OP_TFORCALL that OP_TFORPREP jumps to, so
  *   every loop of the specialized body is entered at one head and stays
- *   reducible;
+ *   reducible. Not in a *leaf*: a function of at most PWEVAL_LEAF_MAX
+ *   instructions with no loop and no instruction that calls out. There a
+ *   slow path keeps to its own copies to the function's end, so the fast
+ *   path never joins one that called a metamethod and keeps its
+ *   registers' tags (`return x % 2 == 0` tested the tag of `%`'s result
+ *   again). The copies cost at most the function's size once more, and
+ *   leaves are what hot loops call most: a method like `area`, a closure
+ *   like `function(x) return x + k end`;
  * - PWEVAL_LOOP_ENTRY: the head of an innermost loop (no loop inside its
  *   span, at most PWEVAL_FACTLESS_MAX instructions) entered there from
  *   outside it: every backward jump's target except OP_TFORLOOP's (a
@@ -163,6 +170,9 @@ static void mark_self_calls(const Proto *p, int selfup, const TString *name, int
   }
 }
 
+#ifndef PWEVAL_LEAF_MAX
+#define PWEVAL_LEAF_MAX 64
+#endif
 #ifndef PWEVAL_FACTLESS_MAX
 #define PWEVAL_FACTLESS_MAX 32
 #endif
@@ -233,9 +243,12 @@ static lu_byte *loop_info(const Proto *p, TString *tm_index) {
       if (entry) info[head] |= PWEVAL_LOOP_ENTRY;
     }
   }
+  int leaf = n <= PWEVAL_LEAF_MAX;
+  for (int pc = 0; pc < n && leaf; pc++)
+    if ((info[pc] & PWEVAL_LOOP_ENDS_SLOW) || calls_out(p->code[pc])) leaf = 0;
   for (int pc = 0, open = 0; pc < n; pc++) {
     open += depth[pc];
-    if (open == 0) info[pc] |= PWEVAL_LOOP_ENDS_SLOW;
+    if (open == 0 && !leaf) info[pc] |= PWEVAL_LOOP_ENDS_SLOW;
   }
   /* Nests: the outermost loop of at most PWEVAL_NEST_MAX instructions,
    * no call on its fast path and no generic `for`, whose span holds other

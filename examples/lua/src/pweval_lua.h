@@ -125,7 +125,8 @@ _Static_assert(sizeof(pweval_loops_head) <= PWEVAL_LOOPS_HEAD, "pweval_loops_hea
 
 /* What pweval_lua.c's loop_info says of an instruction (a byte each,
  * `loops`, a request buffer), in the bits PWEVAL_FETCH computes with:
- * a slow path ends here (a loop head, or outside all loops), a factless
+ * a slow path ends here (a loop head, or outside all loops but in a
+ * leaf function), a factless
  * path stays factless here (inside an innermost loop), and a slow path
  * becomes factless here (the head of an innermost loop). */
 #define PWEVAL_LOOP_ENDS_SLOW 0x01
@@ -232,7 +233,8 @@ extern uint32_t pweval_spec_invocations;
  * miss, anything under Protect) continues in copies of the following
  * instructions of its own, `pweval_slow` = 1 in bit 0 of the context
  * (instructions are 4-byte aligned), until the next loop head, the end of
- * the loop, or the next Lua call. Without it, every arithmetic
+ * the loop, or the next Lua call; in a small function with no loop and no
+ * call (a leaf, pweval_lua.c), to the function's end. Without it, every arithmetic
  * instruction's fast path would join its metamethod path (OP_MMBIN),
  * which called out, and what the fast path knows about the registers
  * (their tags, their values) would be lost at every instruction. Inside a
@@ -276,7 +278,8 @@ extern uint32_t pweval_spec_invocations;
  * the slow bit (bit 0) and the factless bit (bit 1; instructions are 4-byte
  * aligned).
  *
- * A slow path ends at a loop head and outside all loops. But where it
+ * A slow path ends at a loop head and outside all loops (but a leaf's).
+ * But where it
  * reaches the head of a small innermost loop (PWEVAL_LOOP_ENTRY: the back
  * edge after a metamethod, or the way in after one) it does not join the
  * loop's fast copy: it goes on in the loop's *factless* copy until it
