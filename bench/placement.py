@@ -9,11 +9,11 @@ four offsets: 224 to 276 ms precompiled; generic Lua's interpreter 2,216
 to 2,362 ms). One build is one sample of that spread. The Lua suite
 times each build at a few placements and pools the samples.
 
-`shifted(src, dst, function, k)` puts, at the start of the named function
-(a name from the name section; pick one that runs once, like `_start`,
-and that comes before the hot code in index order),
+`shifted(src, dst, function, k)` puts, at the start of `function` (a name
+from the name section, or a defined function's position; pick one that
+runs at most once and comes before the hot code in index order),
 
-    memory.size  i32.eqz  if  (i32.const 0  i32.const 0  i32.store) x k  end
+    memory.size  i32.eqz  if  (i32.const 4j  i32.const 0  i32.store) for j < k  end
 
 The stores run only when the memory has no page, which never holds for
 a module that keeps data in its memory (the Lua guest), so the module
@@ -25,10 +25,13 @@ it needs (imports, code, the name section)."""
 
 # The placements the Lua suite and lua_ab.py use: placement 0 is the module
 # as it is; placement N puts PLACEMENT_STORES[N] never-run stores at the
-# start of `_start`, which comes before the interpreter in index order, so
-# the machine code of the generic interpreter and of the specialized
-# functions moves.
-PLACEMENT_STORES = [None, 1, 4, 9, 15, 22]
+# start of the first defined function (`__wasm_call_ctors` in a wasi-libc
+# build), so the machine code of every function after it moves: the
+# generic interpreter, and the specialized functions, which pweval places
+# right after that first function (src/module/rewrite.rs, `placement`).
+# (It used to be `_start`; once pweval put the specialized functions early,
+# padding `_start` no longer moved them.)
+PLACEMENT_STORES = [None, 1, 4, 10, 15, 22]
 
 
 def placed(snapshot, placement, directory):
@@ -37,7 +40,7 @@ def placed(snapshot, placement, directory):
     if placement == 0:
         return snapshot
     moved = directory / "lua-snapshot.wasm"
-    shifted(snapshot, moved, "_start", PLACEMENT_STORES[placement])
+    shifted(snapshot, moved, 0, PLACEMENT_STORES[placement])
     return moved
 
 
@@ -62,6 +65,17 @@ def _uleb(n):
         else:
             out.append(byte)
             return bytes(out)
+
+
+def _sleb(n):
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        if (n == 0 and not byte & 0x40) or (n == -1 and byte & 0x40):
+            out.append(byte)
+            return bytes(out)
+        out.append(byte | 0x80)
 
 
 def _sections(data):
@@ -132,10 +146,15 @@ def shifted(src, dst, function, k):
     """Write to `dst` the module `src` with k never-run stores at the start
     of `function` (see the module's doc)."""
     sections = _sections(open(src, "rb").read())
-    defined = _function_index(sections, function) - _imported_functions(sections)
+    if isinstance(function, int):
+        defined = function
+    else:
+        defined = _function_index(sections, function) - _imported_functions(sections)
     if defined < 0:
         raise ValueError(f"{function} is imported")
-    pad = bytes([0x3F, 0x00, 0x45, 0x04, 0x40]) + bytes([0x41, 0x00, 0x41, 0x00, 0x36, 0x02, 0x00]) * k + b"\x0b"
+    # Each store to its own address: the compiler merges identical ones.
+    stores = b"".join(bytes([0x41]) + _sleb(4 * j) + bytes([0x41, 0x00, 0x36, 0x02, 0x00]) for j in range(k))
+    pad = bytes([0x3F, 0x00, 0x45, 0x04, 0x40]) + stores + b"\x0b"
     out = bytearray(b"\0asm\1\0\0\0")
     for sid, body in sections:
         if sid == 10:

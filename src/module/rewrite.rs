@@ -9,9 +9,9 @@
 //!   at a small stub function appended to the module;
 //! - new functions (specialized bodies) are placed in table 0 by a new
 //!   active element segment, growing the table's limits to fit. Their
-//!   *indices* come first among the defined functions, largest body first
-//!   (see [`front_order`]), so every defined function of the input moves up
-//!   and every body is re-encoded;
+//!   *indices* come right after the first defined function, largest body
+//!   first (see [`placement`]), so every defined function after it moves
+//!   up and every body is re-encoded;
 //! - memory patches (request result slots, the "is specialized" flag, the
 //!   unlinked request list) become small active data segments appended after
 //!   the snapshot's own, so they win at instantiation.
@@ -105,20 +105,26 @@ pub fn first_new_slot(info: &ModuleInfo<'_>) -> Option<u32> {
     u32::try_from(table.initial).ok()
 }
 
-/// The order in which the new functions take their indices: largest body
-/// first, ties in plan order.
+/// Where the new functions go: `(defined, order)`, after the first
+/// `defined` input functions (1, or 0 in a module without any), in `order`
+/// (positions in `Plan::new_funcs`), the largest body first, ties in plan
+/// order.
 ///
-/// Why: wasmtime compiles a module's functions in parallel, handing out
-/// index ranges front to back. Specialized bodies are the module's largest
-/// functions by far (a Lua program's hottest one can be three times the
-/// interpreter), and one compiled last leaves the other cores idle while it
-/// finishes: measured on `bench/lua/quicksort`, a tail of a third of the
-/// JIT start-up. Compiled first, the input's many small functions fill in
-/// around them.
-fn front_order(new_funcs: &[NewFunc]) -> Vec<usize> {
+/// Why early: wasmtime compiles a module's functions in parallel, handing
+/// out index ranges front to back. Specialized bodies are the module's
+/// largest functions by far (a Lua program's hottest one can be three
+/// times the interpreter); appended, the largest was compiled last while
+/// the other core idled (`bench/lua/quicksort`: a third of the JIT
+/// start-up), and placed right after the function they specialize (an
+/// interpreter three quarters of the way through a Lua build) still were.
+/// Why after the first function and not before it: wasmtime lays machine
+/// code out in index order, and `bench/placement.py` times a build at
+/// several code placements by growing one function near the start; in
+/// front of every function, the specialized code could not be moved.
+fn placement(new_funcs: &[NewFunc], num_defined: u32) -> (usize, Vec<usize>) {
     let mut order: Vec<usize> = (0..new_funcs.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(new_funcs[k].body.len()));
-    order
+    (num_defined.min(1) as usize, order)
 }
 
 /// The index renumbering, usable as a wasm-encoder re-encoder.
@@ -184,8 +190,10 @@ struct Emitter<'a, 'p> {
     stubs: Vec<(u32, Intrinsic)>,
     /// New index of the first stub (stubs come after every other function).
     first_appended: u32,
-    /// `Plan::new_funcs` positions in output index order.
-    front: Vec<usize>,
+    /// How many defined input functions come before the new ones, and the
+    /// new ones' `Plan::new_funcs` positions in index order ([`placement`]).
+    new_after: usize,
+    new_order: Vec<usize>,
     /// Output function index of each new function, in `Plan::new_funcs` order.
     new_index: Vec<u32>,
     first_slot: u32,
@@ -204,11 +212,11 @@ impl<'a, 'p> Emitter<'a, 'p> {
         let num_kept_imports = info.num_imported_funcs - removed;
         let num_defined = num_funcs - info.num_imported_funcs;
         let num_new = plan.new_funcs.len() as u32;
-        let first_new = num_kept_imports;
         let first_appended = num_kept_imports + num_new + num_defined;
-        let front = front_order(&plan.new_funcs);
-        let mut new_index = vec![0u32; front.len()];
-        for (pos, &k) in front.iter().enumerate() {
+        let (new_after, new_order) = placement(&plan.new_funcs, num_defined);
+        let first_new = num_kept_imports + new_after as u32;
+        let mut new_index = vec![0u32; plan.new_funcs.len()];
+        for (pos, &k) in new_order.iter().enumerate() {
             new_index[k] = first_new + pos as u32;
         }
         let stubs: Vec<(u32, Intrinsic)> =
@@ -221,6 +229,8 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 func_map.push(first_appended + stub);
                 removed_before += 1;
             } else if old < info.num_imported_funcs {
+                func_map.push(old - removed_before);
+            } else if ((old - info.num_imported_funcs) as usize) < new_after {
                 func_map.push(old - removed_before);
             } else {
                 func_map.push(old - removed_before + num_new);
@@ -258,7 +268,8 @@ impl<'a, 'p> Emitter<'a, 'p> {
             renumbered: removed > 0 || num_new > 0,
             stubs,
             first_appended,
-            front,
+            new_after,
+            new_order,
             new_index,
             first_slot,
             has_memory32,
@@ -295,7 +306,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
             match id {
                 3 => {
                     let mut funcs = FunctionSection::new();
-                    self.new_function_decls(&mut funcs);
+                    self.new_function_decls(&mut funcs, 0);
                     self.stub_decls(&mut funcs);
                     self.out.section(&funcs);
                 }
@@ -306,7 +317,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 }
                 10 => {
                     let mut code = CodeSection::new();
-                    self.new_code(&mut code)?;
+                    self.new_code(&mut code, 0)?;
                     self.stub_code(&mut code);
                     self.out.section(&code);
                 }
@@ -354,9 +365,10 @@ impl<'a, 'p> Emitter<'a, 'p> {
             }
             3 if !self.stubs.is_empty() || !self.plan.new_funcs.is_empty() || reencode => {
                 let mut funcs = FunctionSection::new();
-                self.new_function_decls(&mut funcs);
-                for ty in wasmparser::FunctionSectionReader::new(reader)? {
+                self.new_function_decls(&mut funcs, 0);
+                for (i, ty) in wasmparser::FunctionSectionReader::new(reader)?.into_iter().enumerate() {
                     funcs.function(ty?);
+                    self.new_function_decls(&mut funcs, i + 1);
                 }
                 self.stub_decls(&mut funcs);
                 self.out.section(&funcs);
@@ -424,7 +436,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
             }
             10 if reencode || !self.stubs.is_empty() || !self.plan.new_funcs.is_empty() => {
                 let mut code = CodeSection::new();
-                self.new_code(&mut code)?;
+                self.new_code(&mut code, 0)?;
                 let reader = wasmparser::CodeSectionReader::new(reader)?;
                 for (i, body) in reader.into_iter().enumerate() {
                     let body = body?;
@@ -435,6 +447,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
                     } else {
                         code.raw(&bytes[body.range()]);
                     }
+                    self.new_code(&mut code, i + 1)?;
                 }
                 self.stub_code(&mut code);
                 self.out.section(&code);
@@ -469,8 +482,13 @@ impl<'a, 'p> Emitter<'a, 'p> {
             .ok_or_else(|| Error::Other(format!("function {func} has no function type")))
     }
 
-    fn new_function_decls(&self, funcs: &mut FunctionSection) {
-        for &k in &self.front {
+    /// The new functions' declarations, if they go after the first
+    /// `defined_before` input functions ([`placement`]).
+    fn new_function_decls(&self, funcs: &mut FunctionSection, defined_before: usize) {
+        if defined_before != self.new_after {
+            return;
+        }
+        for &k in &self.new_order {
             funcs.function(self.plan.new_funcs[k].type_index);
         }
     }
@@ -487,9 +505,14 @@ impl<'a, 'p> Emitter<'a, 'p> {
         }
     }
 
-    fn new_code(&mut self, code: &mut CodeSection) -> Result<()> {
+    /// The new functions' bodies, if they go after the first
+    /// `defined_before` input functions ([`placement`]).
+    fn new_code(&mut self, code: &mut CodeSection, defined_before: usize) -> Result<()> {
+        if defined_before != self.new_after {
+            return Ok(());
+        }
         let plan = self.plan;
-        for &k in &self.front.clone() {
+        for k in self.new_order.clone() {
             let new = &plan.new_funcs[k];
             let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(&new.body, 0));
             let ty = self
