@@ -295,6 +295,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     let (wasm, layout) = rewrite::emit(&info, &plan)?;
     validate_output(&wasm, &info)?;
     report.dropped_dwarf = layout.dropped_dwarf;
+    report.dropped_code_metadata = layout.dropped_code_metadata;
     if layout.demoted_tail_calls > 0 {
         report.diagnostics.push(Diagnostic::note(
             "specialized code",

@@ -56,6 +56,9 @@ pub struct Report {
     pub snapshot_only: bool,
     /// DWARF sections dropped because the code changed: (name, bytes).
     pub dropped_dwarf: Vec<(String, usize)>,
+    /// Code-metadata sections (`metadata.code.*`, e.g. branch hints)
+    /// dropped because the code changed: (name, bytes).
+    pub dropped_code_metadata: Vec<(String, usize)>,
     /// The memory treated as the guest's read-only data.
     pub readonly_ranges: Vec<std::ops::Range<u32>>,
 }
@@ -93,6 +96,16 @@ impl Report {
                 "; dropped {bytes} bytes of DWARF ({} .debug_* section(s)) whose code offsets the \
                  rewrite made stale (--keep-dwarf keeps them)",
                 self.dropped_dwarf.len()
+            );
+        }
+        if !self.dropped_code_metadata.is_empty() {
+            let bytes: usize = self.dropped_code_metadata.iter().map(|(_, n)| n).sum();
+            let names: Vec<&str> = self.dropped_code_metadata.iter().map(|(n, _)| n.as_str()).collect();
+            let _ = write!(
+                s,
+                "; dropped {bytes} bytes of code metadata ({}) whose function indices and offsets \
+                 the rewrite made stale",
+                names.join(", ")
             );
         }
         s

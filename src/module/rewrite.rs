@@ -82,6 +82,9 @@ pub struct Layout {
     /// The `.debug_*` sections left out because the code changed, with
     /// their sizes in bytes.
     pub dropped_dwarf: Vec<(String, usize)>,
+    /// The code-metadata sections (`metadata.code.*`) left out because the
+    /// code changed, with their sizes in bytes.
+    pub dropped_code_metadata: Vec<(String, usize)>,
     /// Tail calls of specialized bodies that had to become ordinary calls
     /// (something other than moving the callee's results lies between the
     /// call and the return).
@@ -91,9 +94,20 @@ pub struct Layout {
 /// DWARF sections address code by byte offset in the code section: once a
 /// body is re-encoded, or functions are appended (which can also move the
 /// section's own header), every offset after the first change is wrong
-/// for a debugger. Other custom sections carry no code offsets.
+/// for a debugger. The name section is rewritten; code metadata
+/// ([`is_code_metadata`]) is dropped; other custom sections carry no code
+/// offsets.
 fn is_dwarf(name: &str) -> bool {
     name.starts_with(".debug_")
+}
+
+/// Code-metadata sections (`metadata.code.branch_hint` and the other
+/// `metadata.code.*` of the code-metadata convention) name a function by
+/// index and an instruction by its byte offset in the body. Once functions
+/// are renumbered or bodies re-encoded, a hint would steer an engine's
+/// code layout for some other branch, so unlike DWARF no flag keeps them.
+fn is_code_metadata(name: &str) -> bool {
+    name.starts_with("metadata.code.")
 }
 
 /// Table-0 slot the first new function will get (the table's current size).
@@ -202,6 +216,7 @@ struct Emitter<'a, 'p> {
     /// Sections the input lacks but the output needs, by section id.
     missing: Vec<u8>,
     dropped_dwarf: Vec<(String, usize)>,
+    dropped_code_metadata: Vec<(String, usize)>,
     demoted_tail_calls: usize,
 }
 
@@ -276,6 +291,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
             out: wasm_encoder::Module::new(),
             missing,
             dropped_dwarf: Vec::new(),
+            dropped_code_metadata: Vec::new(),
             demoted_tail_calls: 0,
         })
     }
@@ -295,6 +311,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 .map(|k| self.first_slot + k)
                 .collect(),
             dropped_dwarf: std::mem::take(&mut self.dropped_dwarf),
+            dropped_code_metadata: std::mem::take(&mut self.dropped_code_metadata),
             demoted_tail_calls: self.demoted_tail_calls,
         };
         Ok((self.out.finish(), layout))
@@ -464,6 +481,8 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 let custom = wasmparser::CustomSectionReader::new(reader)?;
                 if is_dwarf(custom.name()) && !self.plan.keep_dwarf {
                     self.dropped_dwarf.push((custom.name().to_string(), data.len()));
+                } else if is_code_metadata(custom.name()) {
+                    self.dropped_code_metadata.push((custom.name().to_string(), data.len()));
                 } else if custom.name() == "name" && (reencode || !self.plan.new_funcs.is_empty()) {
                     self.emit_name_section(custom)?;
                 } else {
