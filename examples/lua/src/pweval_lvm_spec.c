@@ -101,6 +101,29 @@
               ? &hvalue(t)->array[k - 1] : (PWEVAL_SLOW_HERE(), luaH_getint(hvalue(t), k)), \
       !isempty(slot)))
 
+/* lvm.h's `luaV_fastget`, with GETTABLE's and SETTABLE's lookup of a key
+ * that is not an integer (luaH_get: a string, a float, a boolean key) on a
+ * slow path. luaH_get may call luaH_getint, which may move the array
+ * limit, so pweval counts the call as a store and forgets the registers;
+ * without the mark that path joined `a[i]`'s array-part path at the copy
+ * into the destination, and the instructions after every `a[i]` reloaded
+ * and tested again the registers they had just used (quicksort's
+ * `while a[i] < pivot do i = i + 1 end` reloaded `i`, `a` and `pivot`
+ * each iteration).
+ *
+ * The mark is chosen by the key's name: GETTABLE's key is `rc`, SETTABLE's
+ * `rb`; everywhere else (the field instructions, and luaV_finishget and
+ * luaV_finishset, which are not the specialized loop and have no `pc`)
+ * it is `key`. Another name is a compile error, not a silent change. */
+#undef luaV_fastget
+#define luaV_fastget(L,t,k,slot,f) \
+  (!ttistable(t) \
+   ? (slot = NULL, 0) \
+   : (PWEVAL_FASTGET_MARK_##k, slot = f(hvalue(t), k), !isempty(slot)))
+#define PWEVAL_FASTGET_MARK_key ((void)0)
+#define PWEVAL_FASTGET_MARK_rc PWEVAL_SLOW_HERE()
+#define PWEVAL_FASTGET_MARK_rb PWEVAL_SLOW_HERE()
+
 static const TValue pweval_absentkey = {ABSTKEYCONSTANT};
 
 static inline const TValue *pweval_getshortstr_hashed(Table *t, TString *key, unsigned int hash) {
