@@ -599,6 +599,46 @@ static inline int pweval_setempty(lua_State *L, const TValue *t, const TValue *s
 #define PWEVAL_SETEMPTY(L, t, slot, val) 0
 #endif
 
+/* Specialized body: OP_EQ of two registers decided inline when
+ * luaV_equalobj would decide it without a call: values of different types
+ * (never equal), nil and booleans, integers, floats, short strings (the
+ * same string is the same object), light userdata and light C functions,
+ * and any two references to the same object. Stock Lua calls
+ * luaV_equalobj under Protect for every OP_EQ, which made every `a == b`
+ * a slow path (pweval.patch's Protect): in a loop, the rest of each
+ * iteration ran in the slow copy and the loop in its factless copy (see
+ * PWEVAL_FETCH). An integer and a float, two long strings, and two
+ * different tables or full userdata (which may have `__eq`) still go to
+ * luaV_equalobj under Protect. Generic: 0, stock Lua. */
+#if PWEVAL_SPEC
+static inline int pweval_raweq(const TValue *a, const TValue *b, int *cond) {
+  if (ttypetag(a) != ttypetag(b)) {
+    if (ttype(a) != ttype(b) || ttype(a) != LUA_TNUMBER) {
+      *cond = 0;  /* as luaV_equalobj: only numbers of two variants can be equal */
+      return 1;
+    }
+    return 0;
+  }
+  switch (ttypetag(a)) {
+    case LUA_VNIL: case LUA_VFALSE: case LUA_VTRUE: *cond = 1; return 1;
+    case LUA_VNUMINT: *cond = (ivalue(a) == ivalue(b)); return 1;
+    case LUA_VNUMFLT: *cond = luai_numeq(fltvalue(a), fltvalue(b)); return 1;
+    case LUA_VLIGHTUSERDATA: *cond = (pvalue(a) == pvalue(b)); return 1;
+    case LUA_VLCF: *cond = (fvalue(a) == fvalue(b)); return 1;
+    case LUA_VSHRSTR: *cond = (tsvalue(a) == tsvalue(b)); return 1;
+    case LUA_VLNGSTR: return 0;
+    case LUA_VTABLE: case LUA_VUSERDATA:
+      if (gcvalue(a) != gcvalue(b)) return 0;  /* `__eq` may say otherwise */
+      *cond = 1;
+      return 1;
+    default: *cond = (gcvalue(a) == gcvalue(b)); return 1;
+  }
+}
+#define PWEVAL_RAWEQ(a, b, cond) pweval_raweq(a, b, &(cond))
+#else
+#define PWEVAL_RAWEQ(a, b, cond) 0
+#endif
+
 /* A Lua call runs in its own invocation when the caller is specialized,
  * or when the callee has a specialized body. */
 #define PWEVAL_CALL(L, ci, newci) \
