@@ -494,6 +494,65 @@ static inline int pweval_fastcall_c(lua_State *L, StkId func, int b, int nresult
 #define PWEVAL_FASTCALL_C(L, func, b, nresults) 0
 #endif
 
+/* Specialized body: OP_TFORCALL's call of a C iterator (`next` for
+ * pairs, ipairs' step, a gmatch or coroutine.wrap closure), made here
+ * instead of through luaD_call, luaD_precall, precallC and luaD_poscall,
+ * as pweval_fastcall_c makes OP_CALL's: the same stores in the same order,
+ * and luaD_call's count of C calls (`L->nCcalls` one higher during the
+ * call; with the count at its limit the call goes through luaD_call,
+ * which raises the error). The results move as poscall's moveresults
+ * moves them for the instruction's result count, a constant of the
+ * specialized code (at least 1). Hooks on before the call, a Lua
+ * iterator, a callable table, no free CallInfo or too little stack: 0,
+ * having changed nothing, and luaD_call makes the call. An error or a
+ * yield in the iterator unwinds through this frame as through luaD_call's
+ * (a yield resumes in luaD_poscall with the CallInfo's result count, the
+ * same as here). Generic: always 0, stock Lua. */
+#if PWEVAL_SPEC
+static inline int pweval_tforcall_c(lua_State *L, StkId func, int nresults) {
+  StkId top = L->top.p;
+  lua_CFunction f;
+  CallInfo *ci;
+  StkId res, first;
+  int n, k;
+  if (ttislcf(s2v(func)))
+    f = fvalue(s2v(func));
+  else if (ttisCclosure(s2v(func)))
+    f = clCvalue(s2v(func))->f;
+  else
+    return 0;
+  ci = L->ci->next;
+  if (ci == NULL || L->hookmask || L->stack_last.p - top <= LUA_MINSTACK ||
+      getCcalls(L) + 1 >= LUAI_MAXCCALLS)
+    return 0;
+  L->nCcalls++;
+  ci->func.p = func;
+  ci->nresults = nresults;
+  ci->callstatus = CIST_C;
+  ci->top.p = top + LUA_MINSTACK;
+  L->ci = ci;
+  n = (*f)(L);
+  if (l_unlikely(L->hookmask)) {
+    luaD_poscall(L, ci, n);
+    L->nCcalls--;
+    return 1;
+  }
+  res = ci->func.p;  /* the function may have moved the stack */
+  first = L->top.p - n;
+  for (k = 0; k < n && k < nresults; k++)
+    setobjs2s(L, res + k, first + k);
+  for (; k < nresults; k++)
+    setnilvalue(s2v(res + k));
+  L->top.p = res + nresults;
+  L->ci = ci->previous;
+  L->nCcalls--;
+  return 1;
+}
+#define PWEVAL_TFORCALL_C(L, func, nresults) pweval_tforcall_c(L, func, nresults)
+#else
+#define PWEVAL_TFORCALL_C(L, func, nresults) 0
+#endif
+
 /* OP_SELF's method lookup past the receiver: the specialized copy walks
  * the first `__index` tables inline (pweval_lvm_spec.c); the generic body
  * calls luaV_finishget as stock Lua does. */
