@@ -243,9 +243,8 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 let stub = stubs.iter().position(|&(f, _)| f == old).unwrap_or(0) as u32;
                 func_map.push(first_appended + stub);
                 removed_before += 1;
-            } else if old < info.num_imported_funcs {
-                func_map.push(old - removed_before);
-            } else if ((old - info.num_imported_funcs) as usize) < new_after {
+            } else if old < info.num_imported_funcs + new_after as u32 {
+                // An import, or a defined function the new ones come after.
                 func_map.push(old - removed_before);
             } else {
                 func_map.push(old - removed_before + num_new);
