@@ -450,27 +450,42 @@ static inline int pweval_fastcall(lua_State *L, StkId func, int b, int nresults,
  * having changed nothing, when a condition fails; the call then goes
  * through luaD_precall. Generic: always 0, stock Lua. */
 #if PWEVAL_SPEC
+/* Is `func` a C function (a light C function, or a C closure)? Then `*f`
+ * is the function a call of it runs. */
+static inline int pweval_c_function(StkId func, lua_CFunction *f) {
+  if (ttislcf(s2v(func)))
+    *f = fvalue(s2v(func));
+  else if (ttisCclosure(s2v(func)))
+    *f = clCvalue(s2v(func))->f;
+  else
+    return 0;
+  return 1;
+}
+
+/* precallC's frame for a C function at `func` whose arguments end at
+ * `top`, in the free CallInfo `ci`: prepCallInfo's stores in its order,
+ * then `L->ci` is the new frame. */
+static inline void pweval_enter_c(lua_State *L, CallInfo *ci, StkId func, int nresults,
+                                  StkId top) {
+  ci->func.p = func;
+  ci->nresults = nresults;
+  ci->callstatus = CIST_C;
+  ci->top.p = top + LUA_MINSTACK;
+  L->ci = ci;
+}
+
 static inline int pweval_fastcall_c(lua_State *L, StkId func, int b, int nresults) {
   StkId top = b != 0 ? func + b : L->top.p;
   lua_CFunction f;
   CallInfo *ci;
   StkId res;
   int n;
-  if (ttislcf(s2v(func)))
-    f = fvalue(s2v(func));
-  else if (ttisCclosure(s2v(func)))
-    f = clCvalue(s2v(func))->f;
-  else
-    return 0;
+  if (!pweval_c_function(func, &f)) return 0;
   ci = L->ci->next;
   if ((nresults != 0 && nresults != 1) || ci == NULL || L->hookmask ||
       L->stack_last.p - top <= LUA_MINSTACK)
     return 0;
-  ci->func.p = func;
-  ci->nresults = nresults;
-  ci->callstatus = CIST_C;
-  ci->top.p = top + LUA_MINSTACK;
-  L->ci = ci;
+  pweval_enter_c(L, ci, func, nresults, top);
   n = (*f)(L);
   if (l_unlikely(L->hookmask)) {
     luaD_poscall(L, ci, n);
@@ -515,22 +530,13 @@ static inline int pweval_tforcall_c(lua_State *L, StkId func, int nresults) {
   CallInfo *ci;
   StkId res, first;
   int n, k;
-  if (ttislcf(s2v(func)))
-    f = fvalue(s2v(func));
-  else if (ttisCclosure(s2v(func)))
-    f = clCvalue(s2v(func))->f;
-  else
-    return 0;
+  if (!pweval_c_function(func, &f)) return 0;
   ci = L->ci->next;
   if (ci == NULL || L->hookmask || L->stack_last.p - top <= LUA_MINSTACK ||
       getCcalls(L) + 1 >= LUAI_MAXCCALLS)
     return 0;
   L->nCcalls++;
-  ci->func.p = func;
-  ci->nresults = nresults;
-  ci->callstatus = CIST_C;
-  ci->top.p = top + LUA_MINSTACK;
-  L->ci = ci;
+  pweval_enter_c(L, ci, func, nresults, top);
   n = (*f)(L);
   if (l_unlikely(L->hookmask)) {
     luaD_poscall(L, ci, n);
