@@ -192,6 +192,7 @@ pub fn process(input: &[u8], options: &Options) -> Result<Output> {
     let callgraph = need_ir.then(|| callgraph::CallGraph::new(&info, &intrinsics, &requested, tail_calls.clone()));
     let targets = if need_ir { request_calls::targets(&info, to_answer, callgraph.as_ref()) } else { Vec::new() };
     let callgraph = callgraph.map(|graph| graph.with_request_targets(targets.clone()));
+    plan.direct_slot_calls = callgraph.as_ref().is_some_and(|g| !g.fixed_table().is_empty());
     let readonly = if need_ir { readonly::const_memory(&info, &readonly_ranges) } else { Vec::new() };
     let callee_buffers = request_calls::target_buffers(&targets);
     let mut intrinsics = intrinsics;

@@ -63,6 +63,11 @@ pub struct Plan {
     /// Tail-call markers of the lift space (`ir::tailcall`): a new body's
     /// call of one becomes `return_call`/`return_call_indirect` again.
     pub tail_markers: BTreeMap<u32, TailTarget>,
+    /// Table 0 cannot change after instantiation (`CallGraph::fixed_table`),
+    /// so a new body's `call_indirect` of a constant slot that holds a new
+    /// function of the call's type becomes a direct call of that function
+    /// ([`Emitter::direct_slot_call`]).
+    pub direct_slot_calls: bool,
 }
 
 impl Plan {
@@ -89,6 +94,9 @@ pub struct Layout {
     /// (something other than moving the callee's results lies between the
     /// call and the return).
     pub demoted_tail_calls: usize,
+    /// Indirect calls of a constant new-function slot in new bodies made
+    /// direct ([`Plan::direct_slot_calls`]).
+    pub direct_slot_calls: usize,
 }
 
 /// DWARF sections address code by byte offset in the code section: once a
@@ -218,6 +226,7 @@ struct Emitter<'a, 'p> {
     dropped_dwarf: Vec<(String, usize)>,
     dropped_code_metadata: Vec<(String, usize)>,
     demoted_tail_calls: usize,
+    direct_slot_calls: usize,
 }
 
 impl<'a, 'p> Emitter<'a, 'p> {
@@ -292,6 +301,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
             dropped_dwarf: Vec::new(),
             dropped_code_metadata: Vec::new(),
             demoted_tail_calls: 0,
+            direct_slot_calls: 0,
         })
     }
 
@@ -312,6 +322,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
             dropped_dwarf: std::mem::take(&mut self.dropped_dwarf),
             dropped_code_metadata: std::mem::take(&mut self.dropped_code_metadata),
             demoted_tail_calls: self.demoted_tail_calls,
+            direct_slot_calls: self.direct_slot_calls,
         };
         Ok((self.out.finish(), layout))
     }
@@ -459,7 +470,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
                     if reencode {
                         let func = self.info.num_imported_funcs + i as u32;
                         let ty = self.func_type(func)?;
-                        self.encode_body(&mut code, body, &ty)?;
+                        self.encode_body(&mut code, body, &ty, false)?;
                     } else {
                         code.raw(&bytes[body.range()]);
                     }
@@ -539,9 +550,38 @@ impl<'a, 'p> Emitter<'a, 'p> {
                 .get(new.type_index as usize)
                 .and_then(|t| t.clone())
                 .ok_or_else(|| Error::Other("new function has no function type".into()))?;
-            self.encode_body(code, body, &ty)?;
+            self.encode_body(code, body, &ty, true)?;
         }
         Ok(())
+    }
+
+    /// The direct call that `i32.const slot; call_indirect` (or its
+    /// `return_call_indirect`) in a new body is: the slot is one pweval gave
+    /// a new function (`first_slot + k`, filled by the element segment
+    /// [`Self::append_element`] adds), table 0 cannot change
+    /// ([`Plan::direct_slot_calls`]), and the function has the call's type
+    /// index, so the indirect call's checks (bounds, null, signature) all
+    /// pass and it calls that function. Specialized code makes such calls
+    /// where a requested function called itself (`own.slot`,
+    /// `specialize::self_calls`): Lua's recursion. A direct call skips the
+    /// table load and the checks, and lets the engine see its callee.
+    fn direct_slot_call(&self, ops: &[wasmparser::Operator<'_>]) -> Option<Instruction<'static>> {
+        if !self.plan.direct_slot_calls {
+            return None;
+        }
+        let [wasmparser::Operator::I32Const { value }, call, ..] = ops else { return None };
+        let (type_index, tail) = match *call {
+            wasmparser::Operator::CallIndirect { type_index, table_index: 0 } => (type_index, false),
+            wasmparser::Operator::ReturnCallIndirect { type_index, table_index: 0 } => (type_index, true),
+            _ => return None,
+        };
+        let k = (*value as u32).checked_sub(self.first_slot)? as usize;
+        let new = self.plan.new_funcs.get(k)?;
+        if new.type_index != type_index {
+            return None;
+        }
+        let callee = *self.new_index.get(k)?;
+        Some(if tail { Instruction::ReturnCall(callee) } else { Instruction::Call(callee) })
     }
 
     fn append_element(&self, elems: &mut ElementSection) {
@@ -575,6 +615,7 @@ impl<'a, 'p> Emitter<'a, 'p> {
         code: &mut CodeSection,
         body: wasmparser::FunctionBody<'_>,
         ty: &FuncType,
+        new_body: bool,
     ) -> Result<()> {
         let mut locals = Vec::new();
         let mut num_locals = ty.params().len() as u32;
@@ -603,7 +644,19 @@ impl<'a, 'p> Emitter<'a, 'p> {
         let mut f = wasm_encoder::Function::new(locals);
         let ops: Vec<wasmparser::Operator<'_>> =
             body.get_operators_reader()?.into_iter().collect::<std::result::Result<_, _>>()?;
+        let mut skip_next = false;
         for (at, op) in ops.iter().cloned().enumerate() {
+            if std::mem::take(&mut skip_next) {
+                continue;
+            }
+            if new_body {
+                if let Some(direct) = self.direct_slot_call(&ops[at..]) {
+                    self.direct_slot_calls += 1;
+                    f.instruction(&direct);
+                    skip_next = true;
+                    continue;
+                }
+            }
             if let wasmparser::Operator::Call { function_index } = op {
                 if let Some(target) = self.plan.tail_markers.get(&function_index).copied() {
                     let results = self.tail_results(target)?;
