@@ -37,6 +37,10 @@ pub fn run(body: &mut FunctionBody, within_time: impl Fn(&str) -> Result<(), Str
     }
     waffle::passes::resolve_aliases::run(body);
     check(body, "waffle optimize")?;
+    if super::reinterpret::run(body) {
+        waffle::passes::resolve_aliases::run(body);
+    }
+    check(body, "reinterpretations undone")?;
     super::finalize::clear_unreachable(body);
     remove_dead_params(body);
     check(body, "dead parameters (2)")?;

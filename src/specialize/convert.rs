@@ -109,6 +109,40 @@ pub fn steps(cell: Cell, size: i64, ty: Type, signed: bool) -> Option<Vec<Step>>
     Some(out)
 }
 
+/// The other full-width cell of the same bytes (an i64 and an f64, an
+/// i32 and an f32) and the operator that turns a value known for it into
+/// one for `cell`. A join uses it when a path arrives with the bytes known
+/// under the twin's type (`engine.rs`, `meet`; `finalize.rs` emits the
+/// operator on that edge).
+///
+/// *Why:* clang merges the integer and the float store of a register into
+/// one store of one type (Lua's arithmetic: `setivalue` and `setfltvalue`
+/// become one `f64.store`), while other instructions write the register
+/// with the other type (`LOADI` and `FORLOOP`: `i64.store`). Facts meet by
+/// cell, so at a loop head an integer register written by an addition on
+/// one edge and by `LOADI` on the other was forgotten, and `acc = acc + i`
+/// reloaded `acc` every iteration.
+pub fn twin(cell: Cell) -> Option<(Cell, Operator)> {
+    match cell {
+        Cell::I64 => Some((Cell::F64, Operator::I64ReinterpretF64)),
+        Cell::F64 => Some((Cell::I64, Operator::F64ReinterpretI64)),
+        Cell::I32 => Some((Cell::F32, Operator::I32ReinterpretF32)),
+        Cell::F32 => Some((Cell::I32, Operator::F32ReinterpretI32)),
+        _ => None,
+    }
+}
+
+/// A constant known for a cell's twin, as the constant of `cell`: the
+/// same bits.
+pub fn twin_const(cell: Cell, k: Konst) -> Konst {
+    match cell.ty() {
+        Type::I64 => Konst::I64(k.as_u64()),
+        Type::F64 => Konst::F64(k.as_u64()),
+        Type::F32 => Konst::F32(k.as_u64() as u32),
+        _ => Konst::I32(k.as_u64() as u32),
+    }
+}
+
 #[cfg(test)]
 // Test-only: its expect/panic sites report a failed test on fixed test
 // functions; no input to pweval reaches them.

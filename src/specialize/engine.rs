@@ -1138,6 +1138,9 @@ impl<'a> Engine<'a> {
         names.dedup();
         for extra in names {
             let (cur, incoming) = (keyed.extras.get(&extra).copied(), extras.get(&extra).copied());
+            // A cell the edge knows under its twin type: the same bits
+            // (`convert::twin`; `finalize.rs` converts on the edge).
+            let incoming = incoming.or_else(|| twin_fact(extras, extra));
             let (cur, incoming) = match extra {
                 Extra::Reg(_) => (cur.unwrap_or(REG_DEFAULT), incoming.unwrap_or(REG_DEFAULT)),
                 // A slot cached on one side only is in memory on the other:
@@ -1171,6 +1174,20 @@ impl<'a> Engine<'a> {
             }
         }
         changed
+    }
+}
+
+/// What `extras` know of the bytes of `extra`, a memory cell, under its
+/// twin type (`convert::twin`), as a value for `extra`: a constant with
+/// its bits, a runtime value of the twin's type as it is (a join only asks
+/// whether it is a constant; the edge converts it, `finalize.rs`).
+pub(super) fn twin_fact(extras: &Extras, extra: Extra) -> Option<AVal> {
+    let Extra::Mem(key) = extra else { return None };
+    let (other, _) = super::convert::twin(key.cell)?;
+    match *extras.get(&Extra::Mem(MemKey { cell: other, ..key }))? {
+        AVal::Const { k, .. } => Some(AVal::konst(super::convert::twin_const(key.cell, k))),
+        AVal::Addr { .. } => None,
+        a => Some(a),
     }
 }
 

@@ -6,8 +6,9 @@ use std::collections::HashSet;
 
 use waffle::{Block, BlockTarget, Terminator};
 
-use super::engine::{ATerm, Edge, Engine, ParamOf};
-use super::state::{AVal, Extra, Konst, SlotKey, REG_DEFAULT};
+use super::convert;
+use super::engine::{twin_fact, ATerm, Edge, Engine, ParamOf};
+use super::state::{AVal, Cell, Extra, Konst, SlotKey, REG_DEFAULT};
 
 pub fn finalize(engine: &mut Engine<'_>) {
     let mut blocks: Vec<Block> = engine.terms.keys().copied().collect();
@@ -66,19 +67,44 @@ fn target_args(engine: &mut Engine<'_>, src: Block, edge: &Edge, order: &[ParamO
             ParamOf::Extra(extra) => match (edge.extras.get(&extra).copied(), extra) {
                 (Some(a), _) => a,
                 (None, Extra::Reg(_)) => REG_DEFAULT,
-                // The target no longer uses this parameter (its state
-                // dropped the slot); any value of the right type will do.
-                (None, extra) => AVal::konst(match extra.ty() {
-                    waffle::Type::I64 => Konst::I64(0),
-                    waffle::Type::F32 => Konst::F32(0),
-                    waffle::Type::F64 => Konst::F64(0),
-                    _ => Konst::I32(0),
-                }),
+                // The cell known under its twin type on this edge (the
+                // join met it so, `engine.rs`): the same bits, converted.
+                (None, Extra::Mem(key)) => match (twin_fact(&edge.extras, extra), convert::twin(key.cell)) {
+                    (Some(a @ AVal::Const { .. }), _) => a,
+                    (Some(a), Some((other, op))) => {
+                        let v = engine.value_in(src, a);
+                        AVal::Runtime(undone(engine, v, other).unwrap_or_else(|| engine.emit_op(src, op, &[v], &[key.cell.ty()])))
+                    }
+                    _ => unused_arg(extra),
+                },
+                (None, extra) => unused_arg(extra),
             },
         };
         args.push(engine.value_in(src, a));
     }
     args
+}
+
+/// `v`'s operand when `v` reinterprets it as `cell`'s twin: an addition's
+/// integer result stored as an f64 arrives at a join that knows the cell
+/// as an i64, and its converted value is the sum itself.
+fn undone(engine: &Engine<'_>, v: waffle::Value, cell: Cell) -> Option<waffle::Value> {
+    let (_, to_cell) = convert::twin(cell)?;
+    match &engine.s.values[v] {
+        waffle::ValueDef::Operator(op, args, _) if *op == to_cell => engine.s.arg_pool[*args].first().copied(),
+        _ => None,
+    }
+}
+
+/// The argument for a parameter the target no longer uses (its state
+/// dropped the slot or cell): any value of the right type will do.
+fn unused_arg(extra: Extra) -> AVal {
+    AVal::konst(match extra.ty() {
+        waffle::Type::I64 => Konst::I64(0),
+        waffle::Type::F32 => Konst::F32(0),
+        waffle::Type::F64 => Konst::F64(0),
+        _ => Konst::I32(0),
+    })
 }
 
 /// Empty every block not reachable from the entry (stale copies from

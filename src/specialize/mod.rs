@@ -32,6 +32,7 @@ mod prepare;
 mod ranges;
 mod redundant;
 mod refine;
+mod reinterpret;
 mod self_calls;
 mod shared;
 pub use shared::PreparedFunctions;
