@@ -94,9 +94,6 @@ pub struct Layout {
     /// (something other than moving the callee's results lies between the
     /// call and the return).
     pub demoted_tail_calls: usize,
-    /// Indirect calls of a constant new-function slot in new bodies made
-    /// direct ([`Plan::direct_slot_calls`]).
-    pub direct_slot_calls: usize,
 }
 
 /// DWARF sections address code by byte offset in the code section: once a
@@ -226,7 +223,6 @@ struct Emitter<'a, 'p> {
     dropped_dwarf: Vec<(String, usize)>,
     dropped_code_metadata: Vec<(String, usize)>,
     demoted_tail_calls: usize,
-    direct_slot_calls: usize,
 }
 
 impl<'a, 'p> Emitter<'a, 'p> {
@@ -301,7 +297,6 @@ impl<'a, 'p> Emitter<'a, 'p> {
             dropped_dwarf: Vec::new(),
             dropped_code_metadata: Vec::new(),
             demoted_tail_calls: 0,
-            direct_slot_calls: 0,
         })
     }
 
@@ -322,7 +317,6 @@ impl<'a, 'p> Emitter<'a, 'p> {
             dropped_dwarf: std::mem::take(&mut self.dropped_dwarf),
             dropped_code_metadata: std::mem::take(&mut self.dropped_code_metadata),
             demoted_tail_calls: self.demoted_tail_calls,
-            direct_slot_calls: self.direct_slot_calls,
         };
         Ok((self.out.finish(), layout))
     }
@@ -651,7 +645,6 @@ impl<'a, 'p> Emitter<'a, 'p> {
             }
             if new_body {
                 if let Some(direct) = self.direct_slot_call(&ops[at..]) {
-                    self.direct_slot_calls += 1;
                     f.instruction(&direct);
                     skip_next = true;
                     continue;

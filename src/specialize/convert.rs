@@ -56,14 +56,7 @@ pub fn steps(cell: Cell, size: i64, ty: Type, signed: bool) -> Option<Vec<Step>>
     }
     let mut from = cell.ty();
     // The same bits as another type, full width.
-    let pun = match (from, ty, size == cell.size()) {
-        (Type::F64, Type::I64, true) => Some(Operator::I64ReinterpretF64),
-        (Type::I64, Type::F64, true) => Some(Operator::F64ReinterpretI64),
-        (Type::F32, Type::I32, true) => Some(Operator::I32ReinterpretF32),
-        (Type::I32, Type::F32, true) => Some(Operator::F32ReinterpretI32),
-        _ => None,
-    };
-    if let Some(op) = pun {
+    if let Some((op, _)) = reinterpreted(from).filter(|&(_, to)| to == ty && size == cell.size()) {
         return Some(vec![step(op, None, ty)]);
     }
     let mut out = Vec::new();
@@ -123,11 +116,25 @@ pub fn steps(cell: Cell, size: i64, ty: Type, signed: bool) -> Option<Vec<Step>>
 /// one edge and by `LOADI` on the other was forgotten, and `acc = acc + i`
 /// reloaded `acc` every iteration.
 pub fn twin(cell: Cell) -> Option<(Cell, Operator)> {
-    match cell {
-        Cell::I64 => Some((Cell::F64, Operator::I64ReinterpretF64)),
-        Cell::F64 => Some((Cell::I64, Operator::F64ReinterpretI64)),
-        Cell::I32 => Some((Cell::F32, Operator::I32ReinterpretF32)),
-        Cell::F32 => Some((Cell::I32, Operator::F32ReinterpretI32)),
+    let other = match cell {
+        Cell::I64 => Cell::F64,
+        Cell::F64 => Cell::I64,
+        Cell::I32 => Cell::F32,
+        Cell::F32 => Cell::I32,
+        _ => return None,
+    };
+    let (op, _) = reinterpreted(other.ty())?;
+    Some((other, op))
+}
+
+/// The operator that turns a value of `ty` into the same bits of the other
+/// type of its width (i64 and f64, i32 and f32), and that type.
+pub fn reinterpreted(ty: Type) -> Option<(Operator, Type)> {
+    match ty {
+        Type::I64 => Some((Operator::F64ReinterpretI64, Type::F64)),
+        Type::F64 => Some((Operator::I64ReinterpretF64, Type::I64)),
+        Type::I32 => Some((Operator::F32ReinterpretI32, Type::F32)),
+        Type::F32 => Some((Operator::I32ReinterpretF32, Type::I32)),
         _ => None,
     }
 }

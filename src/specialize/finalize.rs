@@ -8,7 +8,7 @@ use waffle::{Block, BlockTarget, Terminator};
 
 use super::convert;
 use super::engine::{twin_fact, ATerm, Edge, Engine, ParamOf};
-use super::state::{AVal, Cell, Extra, Konst, SlotKey, REG_DEFAULT};
+use super::state::{AVal, Extra, Konst, SlotKey, REG_DEFAULT};
 
 pub fn finalize(engine: &mut Engine<'_>) {
     let mut blocks: Vec<Block> = engine.terms.keys().copied().collect();
@@ -71,9 +71,9 @@ fn target_args(engine: &mut Engine<'_>, src: Block, edge: &Edge, order: &[ParamO
                 // join met it so, `engine.rs`): the same bits, converted.
                 (None, Extra::Mem(key)) => match (twin_fact(&edge.extras, extra), convert::twin(key.cell)) {
                     (Some(a @ AVal::Const { .. }), _) => a,
-                    (Some(a), Some((other, op))) => {
+                    (Some(a), Some((_, op))) => {
                         let v = engine.value_in(src, a);
-                        AVal::Runtime(undone(engine, v, other).unwrap_or_else(|| engine.emit_op(src, op, &[v], &[key.cell.ty()])))
+                        AVal::Runtime(engine.emit_op(src, op, &[v], &[key.cell.ty()]))
                     }
                     _ => unused_arg(extra),
                 },
@@ -83,17 +83,6 @@ fn target_args(engine: &mut Engine<'_>, src: Block, edge: &Edge, order: &[ParamO
         args.push(engine.value_in(src, a));
     }
     args
-}
-
-/// `v`'s operand when `v` reinterprets it as `cell`'s twin: an addition's
-/// integer result stored as an f64 arrives at a join that knows the cell
-/// as an i64, and its converted value is the sum itself.
-fn undone(engine: &Engine<'_>, v: waffle::Value, cell: Cell) -> Option<waffle::Value> {
-    let (_, to_cell) = convert::twin(cell)?;
-    match &engine.s.values[v] {
-        waffle::ValueDef::Operator(op, args, _) if *op == to_cell => engine.s.arg_pool[*args].first().copied(),
-        _ => None,
-    }
 }
 
 /// The argument for a parameter the target no longer uses (its state

@@ -23,23 +23,13 @@
 
 use std::collections::HashMap;
 
-use waffle::{Block, FunctionBody, Operator, Type, Value, ValueDef};
+use waffle::{Block, FunctionBody, Type, Value, ValueDef};
 
-/// The operator that turns a value of `ty` into the same bits of its twin
-/// type, and that type.
-fn to_twin(ty: Type) -> Option<(Operator, Type)> {
-    match ty {
-        Type::I64 => Some((Operator::F64ReinterpretI64, Type::F64)),
-        Type::F64 => Some((Operator::I64ReinterpretF64, Type::I64)),
-        Type::I32 => Some((Operator::F32ReinterpretI32, Type::F32)),
-        Type::F32 => Some((Operator::I32ReinterpretF32, Type::I32)),
-        _ => None,
-    }
-}
+use super::convert::reinterpreted;
 
 /// `v`'s operand, when `v` reinterprets a value of `from` type.
 fn operand_from(body: &FunctionBody, v: Value, from: Type) -> Option<Value> {
-    let (op, _) = to_twin(from)?;
+    let (op, _) = reinterpreted(from)?;
     match &body.values[body.resolve_alias(v)] {
         ValueDef::Operator(o, args, _) if *o == op => body.arg_pool[*args].first().copied(),
         _ => None,
@@ -57,11 +47,11 @@ pub fn run(body: &mut FunctionBody) -> bool {
             let Some(&arg) = body.arg_pool[*args].first() else { continue };
             let Some(from) = [Type::I32, Type::I64, Type::F32, Type::F64]
                 .into_iter()
-                .find(|&t| to_twin(t).is_some_and(|(o, _)| o == *op))
+                .find(|&t| reinterpreted(t).is_some_and(|(o, _)| o == *op))
             else {
                 continue;
             };
-            let Some((_, first_ty)) = to_twin(from) else { continue };
+            let Some((_, first_ty)) = reinterpreted(from) else { continue };
             if let Some(first) = operand_from(body, arg, first_ty) {
                 undone.push((b, inst, body.resolve_alias(first)));
             }
