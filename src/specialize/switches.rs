@@ -123,6 +123,8 @@ mod tests {
                 if v == index {
                     return x;
                 }
+                // Test-only panics here and below: `run`'s output on the
+                // test's fixed functions; no input to pweval reaches them.
                 let waffle::ValueDef::Operator(op, args, _) = &body.values[v] else { panic!("not an op: {v}") };
                 let a = &body.arg_pool[*args];
                 let arg = |i: usize| go(body, a[i], index, x);
@@ -149,9 +151,11 @@ mod tests {
                 Terminator::Select { targets, default, .. } => {
                     return targets.get(x as usize).unwrap_or(default).clone();
                 }
+                // Test-only: a terminator `run` does not make.
                 other => panic!("unexpected terminator {other:?}"),
             }
         }
+        // Test-only: `run` made a compare chain longer than the case's.
         panic!("chain too long");
     }
 
